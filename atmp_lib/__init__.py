@@ -1,0 +1,1 @@
+"""ATMP competence-needs analyses: datasets, calculations, charts and report building."""

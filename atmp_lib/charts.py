@@ -1,0 +1,95 @@
+"""Plotly output for notebooks that render both in JupyterLab and in the offline HTML report.
+
+Plotly's default renderer inside a kernel emits only the plotly mimetype, which nbconvert
+drops from HTML; its ``notebook`` renderer adds HTML with random div ids and fetches or
+embeds plotly.js per notebook. The ``atmp`` renderer registered here emits both the
+mimetype (for JupyterLab) and a small HTML snippet with a *deterministic* div id that
+calls ``Plotly.newPlot``; the report template embeds plotly.js once per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import textwrap
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io._base_renderers import MimetypeRenderer
+
+RENDERER_NAME = "atmp"
+FIGURE_CSS_CLASS = "atmp-figure"
+DEFAULT_HEIGHT = 450
+
+
+class ReportRenderer(MimetypeRenderer):
+    """Emit the plotly mimetype plus an HTML fallback with a stable div id."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        fig_json = pio.to_json(fig_dict, validate=False, remove_uids=True, engine="json")
+        digest = hashlib.sha1(fig_json.encode("utf-8")).hexdigest()[:12]
+        div_id = f"fig-{next(self._counter)}-{digest}"
+        return {
+            "application/vnd.plotly.v1+json": json.loads(fig_json),
+            "text/html": figure_html(fig_json, div_id),
+        }
+
+
+def figure_html(fig_json: str, div_id: str) -> str:
+    """Return a div and a script drawing the figure with the page's ``window.Plotly``."""
+    safe_json = fig_json.replace("</", "<\\/")
+    return (
+        f'<div id="{div_id}" class="{FIGURE_CSS_CLASS}" '
+        f'style="width:100%;height:{DEFAULT_HEIGHT}px;"></div>\n'
+        '<script type="text/javascript">\n'
+        "(function () {\n"
+        f"  var fig = {safe_json};\n"
+        "  if (window.Plotly) {\n"
+        f'    window.Plotly.newPlot("{div_id}", fig.data, fig.layout || {{}}, '
+        "{responsive: true, displaylogo: false});\n"
+        "  }\n"
+        "})();\n"
+        "</script>"
+    )
+
+
+def use_report_renderer() -> None:
+    """Make the ``atmp`` renderer the default for this kernel (idempotent)."""
+    if RENDERER_NAME not in pio.renderers:
+        pio.renderers[RENDERER_NAME] = ReportRenderer()
+    pio.renderers.default = RENDERER_NAME
+
+
+def add_source_note(fig: go.Figure, note: str, width: int = 120) -> go.Figure:
+    """Write the source note under the plot area, so it travels with the chart."""
+    lines = textwrap.wrap(note, width) or [""]
+    fig.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-70,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 10, "color": "#555555"},
+    )
+    fig.update_layout(margin={"b": 90 + 14 * len(lines)})
+    return fig
+
+
+def base_layout(fig: go.Figure, title: str) -> go.Figure:
+    """Common look: title, white template, readable font, legend below the plot."""
+    fig.update_layout(
+        title={"text": title, "x": 0},
+        template="plotly_white",
+        font={"family": "Arial, sans-serif", "size": 13},
+        height=DEFAULT_HEIGHT,
+    )
+    return fig

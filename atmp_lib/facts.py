@@ -1,0 +1,117 @@
+"""Typed access to single transcribed figures and to figures derived from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from atmp_lib import datasets
+from atmp_lib.formatting import format_fact, format_number
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row of ``facts.csv``: a figure with its qualifier and provenance."""
+
+    id: str
+    label_en: str
+    label_sv: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str
+    period: str | None
+    geography: str
+    source: str
+    locator: str
+    quote: str
+
+    @property
+    def central(self) -> float:
+        """The single figure the source gives, or the midpoint of a range."""
+        if self.value is not None:
+            return self.value
+        return (self.low + self.high) / 2
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(low, high) as the source states them; a point figure gives (value, value)."""
+        if self.qualifier == "range":
+            return self.low, self.high
+        return self.central, self.central
+
+    def label(self, lang: str) -> str:
+        return self.label_sv if lang == "sv" else self.label_en
+
+    def display(self, lang: str) -> str:
+        """The figure as the source qualifies it: "about 400", "över 500", "50–100"."""
+        return format_fact(self.value, self.low, self.high, self.qualifier, lang, self.unit_text)
+
+    @property
+    def unit_text(self) -> str:
+        return "%" if self.unit == "%" else ""
+
+
+def _optional(value: object) -> object | None:
+    return None if pd.isna(value) else value
+
+
+def fact_from_row(row: pd.Series) -> Fact:
+    """Build a Fact from a ``facts`` table row."""
+    values = {name: _optional(row[name]) for name in Fact.__dataclass_fields__}
+    for name in ("value", "low", "high"):
+        if values[name] is not None:
+            values[name] = float(values[name])
+    return Fact(**values)
+
+
+def get_fact(facts: pd.DataFrame, fact_id: str) -> Fact:
+    """The fact with this id; a clear error names an unknown id."""
+    match = facts[facts["id"] == fact_id]
+    if match.empty:
+        raise KeyError(f"facts.csv has no row with id {fact_id!r}")
+    return fact_from_row(match.iloc[0])
+
+
+def load_facts() -> pd.DataFrame:
+    """The validated facts table."""
+    return datasets.load("facts")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A figure computed from transcribed facts, with its formula and inputs named."""
+
+    label_en: str
+    label_sv: str
+    value: float
+    formula: str
+    inputs: tuple[str, ...]
+    approximate: bool = False
+    unit: str = ""
+    assumption: str | None = None
+
+    def label(self, lang: str) -> str:
+        return self.label_sv if lang == "sv" else self.label_en
+
+    def display(self, lang: str, decimals: int = 1) -> str:
+        qualifier = "approx" if self.approximate else "exact"
+        text = format_fact(round(self.value, decimals), None, None, qualifier, lang)
+        if self.unit == "%":
+            text = text + ("%" if lang == "en" else "\u00a0%")
+        elif self.unit:
+            text = f"{text} {self.unit}"
+        return text
+
+
+def is_approximate(*facts: Fact) -> bool:
+    """A figure derived from any approximate, open-ended or range input is approximate."""
+    return any(fact.qualifier != "exact" for fact in facts)
+
+
+def ratio_formula(numerator: Fact, denominator: Fact, scale: float = 1, lang: str = "en") -> str:
+    """"222 / 2400 × 100" written from the two facts' central values."""
+    text = f"{format_number(numerator.central, lang)} / {format_number(denominator.central, lang)}"
+    return f"{text} × {format_number(scale, lang)}" if scale != 1 else text

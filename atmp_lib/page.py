@@ -1,0 +1,57 @@
+"""What a notebook cell shows: headings, text, tables and charts in the page's language.
+
+Headings and prose come from the label files, so one parameter (``lang``) switches the
+whole page. Tables are emitted as plain HTML (no random ids), so stored outputs stay
+identical from run to run and nbval can compare them.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+from IPython.display import HTML, Markdown, display
+
+from atmp_lib.charts import use_report_renderer
+from atmp_lib.i18n import check_lang, t
+
+
+def setup(lang: str) -> None:
+    """Check the language parameter and select the report's plotly renderer."""
+    check_lang(lang)
+    use_report_renderer()
+    pd.set_option("display.max_colwidth", None)
+
+
+def heading(level: int, label_id: str, lang: str, **values: object) -> None:
+    """Show a Markdown heading (level 1-4) taken from the labels."""
+    display(Markdown(f"{'#' * level} {t(label_id, lang, **values)}"))
+
+
+def text(label_id: str, lang: str, **values: object) -> None:
+    """Show a paragraph of prose taken from the labels, with figures filled in."""
+    display(Markdown(t(label_id, lang, **values)))
+
+
+def markdown(content: str) -> None:
+    """Show Markdown composed by the library (e.g. a computed list)."""
+    display(Markdown(content))
+
+
+def table(frame: pd.DataFrame, note: str | None = None) -> None:
+    """Show a table as static HTML, with its source note underneath."""
+    body = frame.to_html(index=False, escape=True, border=0, classes="atmp-table", na_rep="")
+    if note:
+        body += f'\n<p class="atmp-source-note"><small>{html.escape(note)}</small></p>'
+    display(HTML(body))
+
+
+def figure(fig: go.Figure) -> None:
+    """Show a chart through the report renderer (JupyterLab and offline HTML)."""
+    fig.show()
+
+
+def note(content: str) -> None:
+    """Show a small-print note (a source, a formula, an assumption)."""
+    display(HTML(f'<p class="atmp-source-note"><small>{html.escape(content)}</small></p>'))
