@@ -1,0 +1,50 @@
+"""Every label exists in English and Swedish, and lookups fail loudly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from atmp_lib import i18n
+from atmp_lib.i18n import LabelError, t
+
+LIBRARY = Path(i18n.__file__).resolve().parent
+NOTEBOOKS = LIBRARY.parent / "notebooks"
+
+
+def test_label_files_have_no_duplicates_and_both_languages() -> None:
+    assert i18n.label_problems() == []
+
+
+def test_missing_translation_and_duplicate_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id,en,sv\nhello,Hello,\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("id,en,sv\nhello,Hi,Hej\n", encoding="utf-8")
+    problems = i18n.label_problems(tmp_path)
+    assert "a.csv, line 2: label 'hello' has no sv text" in problems
+    assert "b.csv, line 2: duplicate label id 'hello' (also a.csv, line 2)" in problems
+
+
+def test_t_fills_placeholders_in_both_languages() -> None:
+    assert t("source_note", "en", table="x.csv", sources="s") == "Source: x.csv (s)"
+    assert t("source_note", "sv", table="x.csv", sources="s") == "Källa: x.csv (s)"
+
+
+def test_unknown_label_and_language_are_rejected() -> None:
+    with pytest.raises(LabelError, match="unknown label id 'nope'"):
+        t("nope", "en")
+    with pytest.raises(ValueError, match="parameter 'lang': 'de' is not one of en, sv"):
+        t("col_value", "de")
+
+
+def _label_ids_used_in_code() -> set[str]:
+    """Label ids passed literally to t(...), page.heading(...) or page.text(...)."""
+    pattern = re.compile(r"""(?:\bt|heading|text)\(\s*(?:\d,\s*)?["']([a-z][a-z0-9_]*)["']""")
+    sources = [*LIBRARY.glob("*.py"), *NOTEBOOKS.glob("*.ipynb")]
+    return {match for path in sources for match in pattern.findall(path.read_text("utf-8"))}
+
+
+def test_every_literal_label_id_in_code_and_notebooks_exists() -> None:
+    known = {row["id"] for row in i18n.label_rows()}
+    assert _label_ids_used_in_code() - known == set()
