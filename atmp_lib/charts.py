@@ -33,18 +33,23 @@ class ReportRenderer(MimetypeRenderer):
         fig_json = pio.to_json(fig_dict, validate=False, remove_uids=True, engine="json")
         digest = hashlib.sha1(fig_json.encode("utf-8")).hexdigest()[:12]
         div_id = f"fig-{next(self._counter)}-{digest}"
+        figure = json.loads(fig_json)
+        height = figure.get("layout", {}).get("height") or DEFAULT_HEIGHT
         return {
-            "application/vnd.plotly.v1+json": json.loads(fig_json),
-            "text/html": figure_html(fig_json, div_id),
+            "application/vnd.plotly.v1+json": figure,
+            "text/html": figure_html(fig_json, div_id, height),
         }
 
 
-def figure_html(fig_json: str, div_id: str) -> str:
-    """Return a div and a script drawing the figure with the page's ``window.Plotly``."""
+def figure_html(fig_json: str, div_id: str, height: int = DEFAULT_HEIGHT) -> str:
+    """Return a div and a script drawing the figure with the page's ``window.Plotly``.
+
+    The div takes the figure's own height so that tall charts do not overlap what follows.
+    """
     safe_json = fig_json.replace("</", "<\\/")
     return (
         f'<div id="{div_id}" class="{FIGURE_CSS_CLASS}" '
-        f'style="width:100%;height:{DEFAULT_HEIGHT}px;"></div>\n'
+        f'style="width:100%;height:{height}px;"></div>\n'
         '<script type="text/javascript">\n'
         "(function () {\n"
         f"  var fig = {safe_json};\n"
