@@ -40,7 +40,7 @@ def test_unknown_label_and_language_are_rejected() -> None:
 
 def _label_ids_used_in_code() -> set[str]:
     """Label ids passed literally to t(...), page.heading(...) or page.text(...)."""
-    pattern = re.compile(r"""(?:\bt|heading|text)\(\s*(?:\d,\s*)?["']([a-z][a-z0-9_]*)["']""")
+    pattern = re.compile(r"""\b(?:t|heading|text)\(\s*(?:\d,\s*)?["']([a-z][a-z0-9_]*)["']""")
     sources = [*LIBRARY.glob("*.py"), *NOTEBOOKS.glob("*.ipynb")]
     return {match for path in sources for match in pattern.findall(path.read_text("utf-8"))}
 
