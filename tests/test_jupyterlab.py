@@ -65,6 +65,15 @@ def check_fixture_bars(
     assert after.probe == typed.probe == before.probe, "the FigureWidget's graph was replaced"
 
 
+def check_scenario_years(
+    notebook: LabNotebook, before: Chart, after: Chart, move: ControlMove
+) -> None:
+    """The scenarios notebook's first control is the first year: the chart's years follow."""
+    assert move.kind == "slider"
+    assert int(before.trace_values("x")[0]) == int(move.before)
+    assert int(after.trace_values("x")[0]) == int(move.after)
+
+
 @dataclass(frozen=True)
 class Target:
     """A notebook the browser test runs, and an optional check specific to it."""
@@ -76,7 +85,7 @@ class Target:
 TARGETS = [
     pytest.param(Target(FIXTURE, check_fixture_bars), id="fixture"),
     pytest.param(
-        Target(SCENARIOS),
+        Target(SCENARIOS, check_scenario_years),
         id="scenarios",
         marks=pytest.mark.skipif(
             not SCENARIOS.exists(),

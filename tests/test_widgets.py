@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import ipywidgets
@@ -16,7 +9,6 @@ import pytest
 
 from atmp_lib import datasets, model, scenario, scenario_views, widgets
 from atmp_lib.i18n import t
-from atmp_lib.paths import notebooks_dir
 from atmp_lib.scenario import FIELD_NAMES, GROUPS, Scenario
 
 
@@ -178,109 +170,3 @@ def test_show_emits_the_widget_with_a_text_fallback(explorer, monkeypatch) -> No
     assert bundle[widgets.WIDGET_VIEW_MIME]["model_id"] == explorer.view.model_id
     assert bundle["text/plain"] == t("scen_w_fallback", "sv")
     assert t("scen_w_fallback", "sv") in bundle["text/html"]
-
-
-# --------------------------------------------------------------------------- JupyterLab
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_server(url: str, server: subprocess.Popen, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"JupyterLab did not answer at {url} (exit code {server.poll()})")
-
-
-@pytest.fixture
-def lab(tmp_path: Path):
-    """JupyterLab on localhost serving a copy of the scenarios notebook."""
-    if os.environ.get("ATMP_SKIP_BROWSER") == "1":
-        pytest.skip("ATMP_SKIP_BROWSER=1")
-    if not shutil.which("chromium"):
-        pytest.fail("Debian's chromium is needed (scripts/ensure-chromium.sh installs it)")
-    root = tmp_path / "lab"
-    root.mkdir()
-    shutil.copy(notebooks_dir() / "05_scenarios.ipynb", root)
-    port, token = free_port(), "atmp-test-token"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    command = [
-        str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser",
-        f"--port={port}", "--ip=127.0.0.1", f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={token}", f"--LabApp.workspaces_dir={tmp_path / 'ws'}",
-        "--LabApp.news_url=", "--allow-root",
-    ]  # fmt: skip
-    log = (tmp_path / "lab.log").open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        wait_for_server(f"{base_url}/api/status?token={token}", server, 90)
-        yield f"{base_url}/lab/tree/05_scenarios.ipynb?token={token}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-CHART_Y = """() => {
-    const plots = document.querySelectorAll('.widget-output .js-plotly-plot');
-    return plots.length < 2 ? null : Array.from(plots[1].data[1].y);
-}"""
-
-
-@pytest.mark.slow
-@pytest.mark.browser
-def test_explorer_works_in_jupyterlab(lab: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            run_and_move_a_control(page, lab)
-        except Exception:
-            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
-
-
-def run_and_move_a_control(page, url: str) -> None:
-    """Open the notebook, run all cells, tick "Apprenticeship programme", see the gap fall."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.goto(url)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=120_000)
-    for _attempt in range(2):  # a kernel still settling may drop the first request
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-        try:
-            page.wait_for_selector(".jp-InputPrompt:text-matches('\\[[0-9*]+\\]')",
-                                   timeout=30_000)  # fmt: skip
-            break
-        except PlaywrightTimeout:
-            continue
-    page.wait_for_function(CHART_Y, timeout=180_000)
-    before = page.evaluate(CHART_Y)
-    page.click(".lm-TabBar-tab:has-text('Supply')")
-    box = page.locator(".widget-checkbox", has_text="Apprenticeship programme")
-    box.locator("input").check()
-    changed = f"() => JSON.stringify(({CHART_Y})()) !== JSON.stringify({before})"
-    page.wait_for_function(changed, timeout=30_000)
-    after = page.evaluate(CHART_Y)
-    assert after[-1] < before[-1]  # apprentices shrink the cumulative gap
-    assert page.locator(".widget-output .js-plotly-plot").count() == 2
