@@ -49,6 +49,7 @@ screenshots: $(STAMP) ## Regenerate the per-section screenshots in docs/
 	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP) ## Run the benchmarks (report run against its floor; scenario model)
+	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_report.py
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
