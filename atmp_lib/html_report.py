@@ -1,0 +1,382 @@
+"""Executed notebooks to self-contained HTML pages, and the run's entry page.
+
+Pages use the ``atmp`` nbconvert template (``atmp_lib/templates/atmp``, extending ``lab``):
+code inputs and prompts hidden, no require.js/MathJax/mermaid/widget scripts from a CDN,
+and plotly.js embedded inline once in ``<head>`` so that the figures drawn by
+:mod:`atmp_lib.charts` render when a page is opened from disk with no network.
+
+plotly.min.js (about 5 MB) and the exporter are loaded once per process and reused for
+every page, which keeps conversion cheap when one worker converts many pages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+    from nbformat import NotebookNode
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "atmp"
+NAV_START, NAV_END = "<!--atmp:nav-->", "<!--/atmp:nav-->"
+TOC_START, TOC_END = "<!--atmp:toc-->", "<!--/atmp:toc-->"
+PLOTLY_JS_SLOT = "/*atmp:plotly.js*/"
+HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+
+UI_TEXT = {
+    "en": {
+        "index": "Report index",
+        "previous": "Previous",
+        "next": "Next",
+        "contents": "Contents",
+        "parameters": "Parameters",
+        "failed": "failed",
+        "not_run": "not run",
+        "notebook": "executed notebook",
+        "title": "ATMP competence needs in Sweden: report",
+        "run": "Run",
+        "status": "Status",
+    },
+    "sv": {
+        "index": "Rapportens startsida",
+        "previous": "Föregående",
+        "next": "Nästa",
+        "contents": "Innehåll",
+        "parameters": "Parametrar",
+        "failed": "misslyckades",
+        "not_run": "kördes inte",
+        "notebook": "körd notebook",
+        "title": "Kompetensbehov för ATMP i Sverige: rapport",
+        "run": "Körning",
+        "status": "Status",
+    },
+}
+
+PAGE_CSS = """
+.atmp-nav { position: sticky; top: 0; z-index: 10; display: flex; gap: 1.5em;
+  flex-wrap: wrap; padding: 0.6em 1em; background: #f4f6f8; border-bottom: 1px solid #d0d7de;
+  font-family: Arial, sans-serif; font-size: 14px; }
+.atmp-nav a { color: #0b5cad; text-decoration: none; }
+.atmp-nav a:hover { text-decoration: underline; }
+.atmp-nav .atmp-nav-next { margin-left: auto; }
+.atmp-toc { margin: 1em 1em 0 1em; padding: 0.5em 1em; border: 1px solid #d0d7de;
+  border-radius: 4px; font-family: Arial, sans-serif; font-size: 14px; max-width: 60em; }
+.atmp-toc ul { margin: 0.3em 0; padding-left: 1.2em; }
+.atmp-toc li.atmp-toc-h3, .atmp-toc li.atmp-toc-h4 { margin-left: 1.2em; }
+.atmp-footer { margin: 2em 1em 1em 1em; color: #555; font: 12px Arial, sans-serif; }
+.jp-CodeCell.jp-mod-noOutputs.jp-mod-noInput { display: none; }
+"""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link target and its text."""
+
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PageNav:
+    """Where a page's navigation bar points: the entry page and the neighbouring sections."""
+
+    index_href: str
+    previous: Link | None = None
+    next: Link | None = None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One section in the entry page: its title, page (None when missing) and status."""
+
+    section: str
+    title: str
+    href: str | None
+    status: str
+    notebook_href: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    """The sections run with one parameter file in one language."""
+
+    label: str
+    lang: str | None
+    parameters: dict[str, Any]
+    entries: list[IndexEntry] = field(default_factory=list)
+
+
+def ui_text(lang: str | None) -> dict[str, str]:
+    """The report chrome's words in ``lang`` (English when unknown)."""
+    return UI_TEXT.get(lang or "en", UI_TEXT["en"])
+
+
+@cache
+def plotly_js() -> str:
+    """The installed plotly.min.js, read once per process, safe inside a ``<script>``."""
+    source = resources.files("plotly") / "package_data" / "plotly.min.js"
+    return source.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+#: Output mimetypes in order of preference. Widget views are left out: without a kernel and
+#: the widget manager (a CDN script) they show nothing, so their HTML or text fallback wins.
+DISPLAY_PRIORITY = [
+    "application/javascript", "text/html", "text/markdown", "image/svg+xml", "text/latex",
+    "image/png", "image/jpeg", "text/plain",
+]  # fmt: skip
+
+
+@cache
+def _exporter() -> HTMLExporter:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
+    return HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def preload() -> None:
+    """Build the exporter and read plotly.js now (e.g. while a kernel starts)."""
+    _ = _exporter().template  # compiles the Jinja template
+    plotly_js()
+
+
+def notebook_title(nb: NotebookNode) -> str | None:
+    """The first Markdown heading, in a markdown cell or a Markdown output, in cell order."""
+    for cell in nb.cells:
+        for text in _markdown_texts(cell):
+            title = first_heading(text)
+            if title:
+                return title
+    return None
+
+
+def _markdown_texts(cell: NotebookNode) -> list[str]:
+    if cell.get("cell_type") == "markdown":
+        return [_joined(cell.get("source", ""))]
+    outputs = cell.get("outputs", [])
+    return [_joined(o["data"]["text/markdown"]) for o in outputs if "text/markdown" in o.get(
+        "data", {})]
+
+
+def _joined(text: str | list[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
+
+
+def first_heading(markdown: str) -> str | None:
+    """The text of the first ATX heading (``# Title``) outside code fences."""
+    in_fence = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else HEADING_LINE.match(line)
+        if match:
+            return re.sub(r"[*_`]", "", match.group(2)).strip()
+    return None
+
+
+def render_page(
+    nb: NotebookNode, *, lang: str | None, title: str, nav: PageNav, footer: str = ""
+) -> str:
+    """The HTML page of one executed notebook, with navigation and table of contents."""
+    exporter = _exporter()
+    exporter.language_code = lang if lang in UI_TEXT else "en"
+    nb.metadata["title"] = title
+    extra = {
+        "css": PAGE_CSS,
+        "plotly_js": PLOTLY_JS_SLOT,
+        "nav_html": nav_html(nav, lang),
+        "footer_html": html.escape(footer),
+    }
+    body, _ = exporter.from_notebook_node(nb, resources={"atmp": extra})
+    return embed_plotly_js(insert_toc(body, lang))
+
+
+def embed_plotly_js(page: str) -> str:
+    """Put plotly.js into its slot in ``<head>`` after nbconvert is done with the page, so
+    that nbconvert's HTML clean-up pass never parses the 5 MB library."""
+    slot = page.find(PLOTLY_JS_SLOT)
+    if slot < 0 or slot > page.find("</head>"):
+        raise ValueError("page has no plotly.js slot in <head> (not made by the atmp template)")
+    return page[:slot] + plotly_js() + page[slot + len(PLOTLY_JS_SLOT):]
+
+
+def write_page(path: Path, page: str) -> None:
+    """Write a page (UTF-8)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+
+
+def nav_html(nav: PageNav, lang: str | None) -> str:
+    """The navigation bar: entry page, previous and next section."""
+    words = ui_text(lang)
+    parts = [f'<a class="atmp-nav-index" href="{html.escape(nav.index_href)}">{words["index"]}</a>']
+    if nav.previous:
+        text = f"← {words['previous']}: {nav.previous.label}"
+        parts.append(_nav_link("atmp-nav-prev", "prev", nav.previous.href, text))
+    if nav.next:
+        text = f"{words['next']}: {nav.next.label} →"
+        parts.append(_nav_link("atmp-nav-next", "next", nav.next.href, text))
+    return f'<nav class="atmp-nav">{"".join(parts)}</nav>'
+
+
+def _nav_link(css_class: str, rel: str, href: str, text: str) -> str:
+    # attributes in the order nbconvert's HTML clean-up writes them, so pages look the same
+    # before and after replace_nav
+    return f'<a class="{css_class}" href="{html.escape(href)}" rel="{rel}">{html.escape(text)}</a>'
+
+
+
+def replace_nav(path: Path, nav: PageNav, lang: str | None) -> None:
+    """Rewrite the navigation bar of a written page (e.g. once all section titles are known)."""
+    page = path.read_text(encoding="utf-8")
+    path.write_text(_between(page, NAV_START, NAV_END, nav_html(nav, lang)), encoding="utf-8")
+
+
+def _between(page: str, start: str, end: str, content: str) -> str:
+    """Replace what lies between the first ``start`` marker and the next ``end`` marker."""
+    head = page.find(start)
+    tail = page.find(end, head)
+    if head < 0 or tail < 0:
+        raise ValueError(f"page has no {start} … {end} markers (not made by the atmp template)")
+    return page[: head + len(start)] + content + page[tail:]
+
+
+class _HeadingCollector(HTMLParser):
+    """Collect (level, id, text) of h1–h4 elements that carry an id; skip anchor links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[int, str, str]] = []
+        self._current: tuple[int, str] | None = None
+        self._text: list[str] = []
+        self._in_anchor = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("h1", "h2", "h3", "h4") and values.get("id"):
+            self._current, self._text = (int(tag[1]), values["id"] or ""), []
+        elif tag == "a" and "anchor-link" in (values.get("class") or ""):
+            self._in_anchor = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._in_anchor = False
+        elif self._current and tag == f"h{self._current[0]}":
+            level, anchor = self._current
+            self.headings.append((level, anchor, " ".join("".join(self._text).split())))
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._current and not self._in_anchor:
+            self._text.append(data)
+
+
+def table_of_contents(page: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the page body's headings, in order."""
+    collector = _HeadingCollector()
+    body_start = page.find(TOC_END)
+    collector.feed(page[body_start:] if body_start >= 0 else page)
+    collector.close()
+    return collector.headings
+
+
+def toc_html(headings: list[tuple[int, str, str]], lang: str | None) -> str:
+    """The table of contents as a nav element (empty when the page has no headings)."""
+    if not headings:
+        return ""
+    items = "".join(
+        f'<li class="atmp-toc-h{level}"><a href="#{html.escape(anchor)}">{html.escape(text)}</a>'
+        "</li>"
+        for level, anchor, text in headings
+    )
+    heading = f"<strong>{ui_text(lang)['contents']}</strong>"
+    return f'<nav class="atmp-toc">{heading}<ul>{items}</ul></nav>'
+
+
+def insert_toc(page: str, lang: str | None) -> str:
+    """Fill the table-of-contents marker from the page's own headings."""
+    return _between(page, TOC_START, TOC_END, toc_html(table_of_contents(page), lang))
+
+
+# --------------------------------------------------------------------------- entry page
+
+INDEX_CSS = """
+body { font-family: Arial, sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em;
+  color: #1f2328; line-height: 1.5; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; }
+table.atmp-params { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+table.atmp-params th, table.atmp-params td { border: 1px solid #d0d7de; padding: 0.2em 0.6em;
+  text-align: left; }
+.atmp-status-failed { color: #b3261e; font-weight: bold; }
+.atmp-meta { color: #555; font-size: 0.9em; }
+"""
+
+
+def index_html(run_id: str, status: str, groups: list[IndexGroup], created: str) -> str:
+    """The run's entry page: sections in order, grouped by parameter file and language."""
+    lang = groups[0].lang if groups else "en"
+    words = ui_text(lang)
+    body = [f"<h1>{html.escape(words['title'])}</h1>",
+            f'<p class="atmp-meta">{words["run"]} {html.escape(run_id)} · {html.escape(created)}'
+            f' · {words["status"]}: <span class="atmp-status-{html.escape(status)}">'
+            f"{html.escape(status)}</span></p>"]
+    for group in groups:
+        body += _group_html(group, show_heading=len(groups) > 1 or bool(group.parameters))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(lang or "en")}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f"<title>{html.escape(words['title'])}</title>\n"
+        f"<style>{INDEX_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _group_html(group: IndexGroup, show_heading: bool) -> list[str]:
+    words = ui_text(group.lang)
+    parts = [f"<h2>{html.escape(group.label)}</h2>"] if show_heading else []
+    if group.parameters:
+        rows = "".join(
+            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_show(v))}</td></tr>"
+            for k, v in group.parameters.items()
+        )
+        label = words["parameters"]
+        parts.append(f'<table class="atmp-params" aria-label="{label}">{rows}</table>')
+    items = "".join(f"<li>{_entry_html(entry, words)}</li>" for entry in group.entries)
+    parts.append(f'<ol class="atmp-sections">{items}</ol>')
+    return parts
+
+
+def _entry_html(entry: IndexEntry, words: dict[str, str]) -> str:
+    title = html.escape(entry.title)
+    text = f'<a href="{html.escape(entry.href)}">{title}</a>' if entry.href else title
+    if entry.status != "succeeded":
+        word = words["failed"] if entry.status == "failed" else words["not_run"]
+        text += f' <span class="atmp-status-failed">({word})</span>'
+        if entry.notebook_href:
+            text += f' <a href="{html.escape(entry.notebook_href)}">{words["notebook"]}</a>'
+    return text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

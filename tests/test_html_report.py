@@ -1,0 +1,251 @@
+"""HTML pages: offline (no CDN), plotly.js once, inputs hidden, navigation, contents, and
+figures that really render in a headless browser; also the report of the real sections."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from browser import figure_report, render_doms
+
+from atmp_lib import cli, html_report, params, runner
+from atmp_lib.html_report import IndexEntry, IndexGroup, Link, PageNav
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXECUTED = FIXTURES / "executed"
+PLOTLY_BANNER = "* plotly.js v"
+PROJECT = Path(html_report.__file__).resolve().parent.parent
+
+
+class _Assets(HTMLParser):
+    """External references: script src, link href, img/iframe src; and every script body."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.external: list[str] = []
+        self.scripts_with_src: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and values.get("src"):
+            self.scripts_with_src.append(values["src"] or "")
+        for name in ("src", "href"):
+            value = values.get(name) or ""
+            if tag in ("script", "link", "img", "iframe") and re.match(r"(https?:)?//", value):
+                self.external.append(f"<{tag} {name}={value}>")
+
+
+def offline_problems(page: str) -> list[str]:
+    """Everything that would make a page need the network or load plotly.js twice."""
+    assets = _Assets()
+    assets.feed(page)
+    problems = [f"external asset {ref}" for ref in assets.external]
+    problems += [f"script loaded from {src}" for src in assets.scripts_with_src]
+    outside_plotly = _without_plotly_js(page)
+    for marker in ("require.js", "require.min.js", "requirejs", "x-mathjax-config",
+                   "mathjax.js", "cdnjs", "jsdelivr", "unpkg", "cdn.plot.ly", 'src="http',
+                   'href="http', "html-manager", "embed-amd", "mermaid"):
+        if marker in outside_plotly.lower():
+            problems.append(f"{marker!r} outside plotly.js")
+    if page.count(PLOTLY_BANNER) != 1 or page.count('id="atmp-plotlyjs"') != 1:
+        problems.append(f"plotly.js embedded {page.count(PLOTLY_BANNER)} times")
+    head_end = page.find("</head>")
+    if not 0 < page.find(PLOTLY_BANNER) < head_end:
+        problems.append("plotly.js is not in <head>")
+    return problems
+
+
+def _without_plotly_js(page: str) -> str:
+    start = page.find(PLOTLY_BANNER)
+    end = page.find("</script>", start)
+    return page[:start] + page[end:] if start >= 0 else page
+
+
+def read(name: str):  # noqa: ANN201 - a NotebookNode
+    return nbformat.read(EXECUTED / name, as_version=4)
+
+
+def render(name: str, lang: str = "en", nav: PageNav | None = None) -> str:
+    nb = read(name)
+    title = html_report.notebook_title(nb) or name
+    nav = nav or PageNav("../../index.html", None, Link("02_beta.html", "Beta title"))
+    return html_report.render_page(nb, lang=lang, title=title, nav=nav, footer="fixture")
+
+
+# --------------------------------------------------------------------------- one page
+
+
+@pytest.fixture(scope="module")
+def alpha_page() -> str:
+    return render("01_alpha.en.ipynb")
+
+
+def test_page_needs_no_network_and_embeds_plotly_once(alpha_page: str) -> None:
+    assert offline_problems(alpha_page) == []
+    assert "window.Plotly = Plotly" in alpha_page
+
+
+def test_code_inputs_and_prompts_are_hidden(alpha_page: str) -> None:
+    nb = read("01_alpha.en.ipynb")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for line in cell.source.splitlines():
+                assert line.strip() not in alpha_page or not line.strip(), line
+    assert 'class="jp-CodeMirrorEditor' not in alpha_page
+    assert 'class="jp-InputPrompt' not in alpha_page and 'class="highlight' not in alpha_page
+    assert "In&nbsp;[" not in alpha_page and 'class="jp-OutputPrompt' not in alpha_page
+
+
+def test_markdown_and_outputs_are_kept(alpha_page: str) -> None:
+    assert "Fixture section <em>alpha</em>" in alpha_page
+    assert "GB, US, CA" in alpha_page
+    assert alpha_page.count('class="atmp-figure"') == 1
+
+
+def test_navigation_bar_links_index_and_neighbours(alpha_page: str) -> None:
+    nav = alpha_page[alpha_page.find(html_report.NAV_START):alpha_page.find(html_report.NAV_END)]
+    assert '<a class="atmp-nav-index" href="../../index.html">Report index</a>' in nav
+    assert '<a class="atmp-nav-next" href="02_beta.html" rel="next">Next: Beta title →</a>' in nav
+    assert 'class="atmp-nav-prev"' not in nav
+
+
+def test_table_of_contents_lists_the_page_headings(alpha_page: str) -> None:
+    headings = html_report.table_of_contents(alpha_page)
+    assert [(level, text) for level, _, text in headings] == [
+        (1, "Alpha title (en)"), (2, "Countries")]
+    toc = alpha_page[alpha_page.find(html_report.TOC_START):alpha_page.find(html_report.TOC_END)]
+    for _, anchor, text in headings:
+        assert f'<a href="#{anchor}">{text}</a>' in toc
+        assert f'id="{anchor}"' in alpha_page
+
+
+def test_page_language_and_title() -> None:
+    page = render("01_alpha.sv.ipynb", lang="sv")
+    assert '<html lang="sv">' in page and "<title>Alfa-titel (sv)</title>" in page
+    assert "Rapportens startsida" in page and "Innehåll" in page
+
+
+def test_replace_nav_rewrites_only_the_navigation(tmp_path: Path, alpha_page: str) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(alpha_page, encoding="utf-8")
+    html_report.replace_nav(path, PageNav("../../index.html", Link("00.html", "Intro")), "en")
+    page = path.read_text(encoding="utf-8")
+    assert 'href="00.html" rel="prev">← Previous: Intro</a>' in page
+    assert 'class="atmp-nav-next"' not in page
+    assert len(page) - len(alpha_page) < 200
+
+
+def test_widget_views_show_their_html_fallback_without_widget_state() -> None:
+    nb = read("01_alpha.en.ipynb")
+    nb.cells[-1].outputs.append(nbformat.from_dict({
+        "output_type": "display_data", "metadata": {},
+        "data": {"application/vnd.jupyter.widget-view+json": {
+                     "version_major": 2, "version_minor": 0, "model_id": "m1"},
+                 "text/plain": "VBox(...)", "text/html": "<p>Explorer: open in JupyterLab</p>"},
+    }))
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    page = html_report.render_page(nb, lang="en", title="t", nav=PageNav("index.html"))
+    assert "<p>Explorer: open in JupyterLab</p>" in page
+    assert "widget-view+json" not in page and "widget-state+json" not in page
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def test_title_is_the_first_heading_in_markdown_cells_or_outputs() -> None:
+    assert html_report.notebook_title(read("01_alpha.en.ipynb")) == "Alpha title (en)"
+    assert html_report.notebook_title(read("02_beta.en.ipynb")) == "Beta title"
+
+
+def test_first_heading_skips_code_fences_and_strips_emphasis() -> None:
+    text = "intro\n```\n# not a heading\n```\n## The *real* title ##\n# later"
+    assert html_report.first_heading(text) == "The real title"
+    assert html_report.first_heading("no heading here\n#hashtag") is None
+
+
+# --------------------------------------------------------------------------- entry page
+
+
+def test_entry_page_is_self_contained_and_ordered() -> None:
+    groups = [
+        IndexGroup("params/default.yaml · en", "en", {"lang": "en", "countries": ["GB", "US"]}, [
+            IndexEntry("01_a", "First <b>section</b>", "default/en/01_a.html", "succeeded"),
+            IndexEntry("02_b", "Second", None, "failed", "default/en/02_b.ipynb"),
+        ]),
+        IndexGroup("params/default.yaml · sv", "sv", {"lang": "sv"}, [
+            IndexEntry("01_a", "Första", "default/sv/01_a.html", "succeeded"),
+        ]),
+    ]
+    page = html_report.index_html("RUN-1", "failed", groups, "2025-01-01 00:00 UTC")
+    assert offline_problems(page) == ["plotly.js embedded 0 times", "plotly.js is not in <head>"]
+    assert "<script" not in page and "<link" not in page
+    assert re.findall(r'<a href="([^"]+)">', page) == [
+        "default/en/01_a.html", "default/en/02_b.ipynb", "default/sv/01_a.html"]
+    assert "First &lt;b&gt;section&lt;/b&gt;" in page
+    assert "<th>countries</th><td>GB, US</td>" in page
+    assert page.index("params/default.yaml · en") < page.index("params/default.yaml · sv")
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+@pytest.mark.browser
+def test_figures_render_offline_in_headless_chromium(tmp_path: Path) -> None:
+    pages = []
+    for name in ("01_alpha.en.ipynb", "02_beta.en.ipynb"):
+        path = tmp_path / name.replace(".ipynb", ".html")
+        path.write_text(render(name), encoding="utf-8")
+        pages.append(path)
+    for path, dom in render_doms(pages, tmp_path).items():
+        figures = figure_report(dom)
+        assert len(figures) == 1, path.name
+        assert [f.id for f in figures if not f.rendered] == [], path.name
+
+
+# --------------------------------------------------------------------------- real sections
+
+
+def real_sections() -> list[params.Section]:
+    sections, _ = params.load_sections(PROJECT / "notebooks", PROJECT)
+    return sections
+
+
+@pytest.fixture(scope="module")
+def real_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the real notebooks/ with params/default.yaml, into a temp folder."""
+    if not real_sections():
+        pytest.skip("notebooks/ has no sections yet")
+    out = tmp_path_factory.mktemp("real") / "reports"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main(["--root", str(PROJECT), "run", "--jobs", "2", "--no-progress",
+                         "--output-dir", str(out)])
+    assert code == 0, stderr.getvalue()
+    return out / runner.LATEST
+
+
+@pytest.mark.slow
+def test_real_sections_make_offline_pages(real_report: Path) -> None:
+    names = [s.name for s in real_sections()]
+    pages = sorted(real_report.glob("*/*/*.html"))
+    assert [p.stem for p in pages] == names
+    for page in pages:
+        assert offline_problems(page.read_text(encoding="utf-8")) == [], page.name
+    index = (real_report / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="[^"]+/([^"/]+)\.html">', index) == names
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_real_section_figures_render_offline(real_report: Path, tmp_path: Path) -> None:
+    pages = sorted(real_report.glob("*/*/*.html"))
+    for page, dom in render_doms(pages, tmp_path).items():
+        expected = page.read_text(encoding="utf-8").count('class="atmp-figure"')
+        figures = figure_report(dom)
+        assert len(figures) == expected, page.name
+        assert [f.id for f in figures if not f.rendered] == [], page.name

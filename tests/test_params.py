@@ -1,0 +1,327 @@
+"""Parameter files, parameters cells and the rules table; bad input never starts a kernel."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import jupyter_client
+import papermill
+import pytest
+
+from atmp_lib import cli, params, runner
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KNOWN = "countries, crash, explode, growth_share, horizon_years, lang, note, pause_s, seed"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the fixture project (two sections, valid data, two params files)."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", root)
+    return root
+
+
+@pytest.fixture
+def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything would execute a notebook or start a kernel or worker."""
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kernel or worker was started although the input is invalid")
+
+    monkeypatch.setattr(papermill, "execute_notebook", forbidden)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", forbidden)
+    monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", forbidden)
+    monkeypatch.setattr(jupyter_client.AsyncKernelManager, "start_kernel", forbidden)
+
+
+def write_params(root: Path, name: str, text: str) -> Path:
+    path = root / "params" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(root: Path, *args: str) -> int:
+    return cli.main(["--root", str(root), *args])
+
+
+def problems_of(capsys: pytest.CaptureFixture[str], code: int) -> list[str]:
+    """The problem lines printed by a command that must have exited 2."""
+    captured = capsys.readouterr()
+    assert code == 2, f"expected exit 2, got {code}\n{captured.out}\n{captured.err}"
+    assert "nothing was executed" in captured.err
+    return [line.strip() for line in captured.err.splitlines()[1:]]
+
+
+# --------------------------------------------------------------------------- one kind each
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_bad_yaml_names_file_and_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_params(project, "bad.yaml", "lang: en\ncountries: [GB, US\nhorizon_years: 5\n")
+    problems = problems_of(capsys, run_cli(project, "run", "-p", "params/bad.yaml"))
+    assert len(problems) == 1
+    assert problems[0].startswith("params/bad.yaml, line 3: ")
+    assert "expected ',' or ']'" in problems[0]
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_duplicate_yaml_key_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_params(project, "dup.yaml", "lang: en\nlang: sv\n")
+    problems = problems_of(capsys, run_cli(project, "validate", "-p", "dup"))
+    assert problems == ["params/dup.yaml, line 2: duplicate key 'lang' (first on line 1)"]
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_unknown_key_is_named_with_the_known_ones(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_params(project, "typo.yaml", "horizon_year: 5\n")
+    problems = problems_of(capsys, run_cli(project, "run", "-p", "typo"))
+    assert problems == [
+        "params/typo.yaml: unknown parameter 'horizon_year' (did you mean 'horizon_years'?); "
+        f"no section declares it (known parameters: {KNOWN})"
+    ]
+
+
+@pytest.mark.usefixtures("no_kernel")
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("horizon_years: ten", "expected int (like the default 10), got str 'ten'"),
+        ("horizon_years: true", "expected int (like the default 10), got bool True"),
+        ("horizon_years: 5.5", "expected int (like the default 10), got float 5.5"),
+        ("explode: 1", "expected bool (like the default False), got int 1"),
+        ("note: 12", "expected str (like the default 'plain'), got int 12"),
+        ("countries: GB", "expected list of str (like the default ['GB', 'US', 'CA']), "
+                          "got str 'GB'"),
+        ("countries: [1, 2]", "expected list of str (like the default ['GB', 'US', 'CA']), "
+                              "got list of int [1, 2]"),
+        ("growth_share: null", "expected float (like the default 50.0), got null None"),
+    ],
+)
+def test_wrong_type(project: Path, capsys: pytest.CaptureFixture[str], line: str,
+                    message: str) -> None:
+    write_params(project, "types.yaml", line + "\n")
+    name = line.split(":")[0]
+    problems = problems_of(capsys, run_cli(project, "run", "-p", "types"))
+    assert problems == [f"params/types.yaml: parameter {name!r}: {message}"]
+
+
+def test_int_is_accepted_where_float_is_expected(project: Path) -> None:
+    sections, _ = params.load_sections(project / "notebooks", project)
+    assert params.validate_values({"growth_share": 12}, sections, "x.yaml") == []
+
+
+@pytest.mark.usefixtures("no_kernel")
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("horizon_years: -5", "-5 is out of range (allowed: an integer from 1 to 30)"),
+        ("horizon_years: 31", "31 is out of range (allowed: an integer from 1 to 30)"),
+        ("growth_share: 100.5", "100.5 is out of range (allowed: a number from 0 to 100)"),
+        ("growth_share: -1", "-1 is out of range (allowed: a number from 0 to 100)"),
+        ("lang: fr", "'fr' is not allowed (allowed: one of en, sv)"),
+        ("countries: [GB, SE]", "'SE' not allowed (allowed: a non-empty list of distinct "
+                                "items, each one of GB, US, CA)"),
+        ("countries: [GB, GB]", "duplicate 'GB' (allowed: a non-empty list of distinct items, "
+                                "each one of GB, US, CA)"),
+        ("countries: []", "[] is empty or not a list (allowed: a non-empty list of distinct "
+                          "items, each one of GB, US, CA)"),
+        ("seed: -1", "-1 is out of range (allowed: an integer >= 0)"),
+    ],
+)
+def test_out_of_range(project: Path, capsys: pytest.CaptureFixture[str], line: str,
+                      message: str) -> None:
+    write_params(project, "range.yaml", line + "\n")
+    name = line.split(":")[0]
+    problems = problems_of(capsys, run_cli(project, "run", "-p", "range"))
+    assert problems == [f"params/range.yaml: parameter {name!r}: {message}"]
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_missing_params_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    problems = problems_of(capsys, run_cli(project, "run", "-p", "params/nope.yaml"))
+    assert problems == [
+        "params/nope.yaml: parameter file not found (files in params/: default.yaml, "
+        "scenario.yaml)"
+    ]
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_misspelled_section(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    problems = problems_of(capsys, run_cli(project, "run", "alpah"))
+    assert problems == [
+        "unknown section 'alpah' (did you mean '01_alpha'?); the sections are: 01_alpha, 02_beta"
+    ]
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_not_a_mapping(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_params(project, "list.yaml", "- lang\n- en\n")
+    problems = problems_of(capsys, run_cli(project, "validate", "-p", "list"))
+    assert problems == [
+        "params/list.yaml: expected a mapping of parameter names to values, got list"
+    ]
+
+
+# --------------------------------------------------------------------------- all at once
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_every_problem_is_reported_at_once(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import atmp_lib.datasets
+
+    monkeypatch.setattr(
+        atmp_lib.datasets, "validate_all",
+        lambda *a, **k: ["data/survey.csv, row 3, column 'share': 'x' is not a valid number"],
+    )
+    write_params(project, "many.yaml",
+                 "lang: fr\nhorizon_years: 0\ngrowth_share: 120\ncolour: red\n")
+    write_params(project, "also.yaml", "seed: -3\n")
+    code = run_cli(project, "run", "zeta", "-p", "many", "-p", "also", "-p", "gone")
+    problems = problems_of(capsys, code)
+    assert problems == [
+        "unknown section 'zeta' (did you mean '02_beta'?); the sections are: 01_alpha, 02_beta",
+        "params/many.yaml: parameter 'lang': 'fr' is not allowed (allowed: one of en, sv)",
+        "params/many.yaml: parameter 'horizon_years': 0 is out of range "
+        "(allowed: an integer from 1 to 30)",
+        "params/many.yaml: parameter 'growth_share': 120 is out of range "
+        "(allowed: a number from 0 to 100)",
+        f"params/many.yaml: unknown parameter 'colour'; no section declares it "
+        f"(known parameters: {KNOWN})",
+        "params/also.yaml: parameter 'seed': -3 is out of range (allowed: an integer >= 0)",
+        "params/gone.yaml: parameter file not found (files in params/: also.yaml, "
+        "default.yaml, many.yaml, scenario.yaml)",
+        "data/survey.csv, row 3, column 'share': 'x' is not a valid number",
+    ]
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_datasets_import_error_is_a_clear_problem(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "atmp_lib.datasets", None)
+    problems = problems_of(capsys, run_cli(project, "validate"))
+    assert len(problems) == 1
+    assert problems[0].startswith("cannot import atmp_lib.datasets.validate_all, so the data "
+                                  "cannot be validated (")
+
+
+# --------------------------------------------------------------------------- parameters cells
+
+
+def test_parameters_cell_literals_are_read_without_executing() -> None:
+    source = 'lang = "en"\n# a comment\ncountries: list = ["GB", "US"]\nshare_pct = -2.5\n'
+    parameters, problems = params.parse_parameters(source, "nb.ipynb")
+    assert problems == []
+    assert {name: p.default for name, p in parameters.items()} == {
+        "lang": "en", "countries": ["GB", "US"], "share_pct": -2.5,
+    }
+    assert parameters["share_pct"].line == 4
+
+
+def test_non_literal_in_parameters_cell_names_notebook_and_line() -> None:
+    source = 'lang = "en"\nseed = random.randint(0, 9)\nimport os\nx, y = 1, 2\n'
+    _, problems = params.parse_parameters(source, "notebooks/03_survey.ipynb")
+    assert problems == [
+        "notebooks/03_survey.ipynb, parameters cell, line 2: 'seed = random.randint(0, 9)' "
+        "is not a literal assignment (write name = <literal>)",
+        "notebooks/03_survey.ipynb, parameters cell, line 3: 'import os' is not a literal "
+        "assignment (write name = <literal>)",
+        "notebooks/03_survey.ipynb, parameters cell, line 4: 'x, y = 1, 2' is not a literal "
+        "assignment (write name = <literal>)",
+    ]
+
+
+def test_syntax_error_in_parameters_cell() -> None:
+    _, problems = params.parse_parameters('lang = "en\n', "nb.ipynb")
+    assert len(problems) == 1
+    assert problems[0].startswith("nb.ipynb, parameters cell, line 1: syntax error (")
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_bad_parameters_cell_stops_a_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / "notebooks" / "02_beta.ipynb"
+    path.write_text(path.read_text().replace('pause_s = 0.0', 'pause_s = float(0)'))
+    problems = problems_of(capsys, run_cli(project, "run"))
+    assert problems == [
+        "notebooks/02_beta.ipynb, parameters cell, line 7: 'pause_s = float(0)' is not a "
+        "literal assignment (write name = <literal>)"
+    ]
+
+
+def test_sections_are_discovered_in_file_name_order(project: Path) -> None:
+    (project / "notebooks" / "00_intro.ipynb").write_text(
+        (project / "notebooks" / "01_alpha.ipynb").read_text())
+    (project / "notebooks" / "scratch.ipynb").write_text("{}")
+    (project / "notebooks" / "1_bad_name.ipynb").write_text("{}")
+    sections, problems = params.load_sections(project / "notebooks", project)
+    assert [s.name for s in sections] == ["00_intro", "01_alpha", "02_beta"]
+    assert problems == []
+
+
+def test_section_names_accept_number_and_short_name(project: Path) -> None:
+    sections, _ = params.load_sections(project / "notebooks", project)
+    chosen, problems = params.select_sections(sections, ["beta", "01", "02_beta.ipynb"])
+    assert [s.name for s in chosen] == ["01_alpha", "02_beta"]
+    assert problems == []
+
+
+# --------------------------------------------------------------------------- rules and hooks
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "ok"),
+    [
+        ("audience", "healthcare_staff", True), ("audience", "everyone", False),
+        ("normalise_by", "none", True), ("normalise_by", "gdp", False),
+        ("draws", 1_000_000, True), ("draws", 0, False), ("draws", 1_000_001, False),
+        ("draws", True, False), ("seed", 0, True), ("seed", 1.5, False),
+        ("uptake_pct", 0, True), ("uptake_pct", 100, True), ("uptake_pct", 101, False),
+        ("horizon_years", 30, True), ("horizon_years", 30.0, False),
+    ],
+)
+def test_rules_table(name: str, value: object, ok: bool) -> None:
+    assert (params.value_fault(name, value) is None) is ok
+
+
+def test_register_rule_and_validator(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(params, "NAME_RULES", dict(params.NAME_RULES))
+    monkeypatch.setattr(params, "VALIDATORS", [])
+    params.register_rule("note", params.one_of("plain", "fancy"))
+
+    def horizon_needs_seed(values: dict) -> list[str]:
+        if values["horizon_years"] > 20 and values["seed"] == 0:
+            return ["parameter 'seed': must be set when 'horizon_years' > 20"]
+        return []
+
+    params.register_validator(horizon_needs_seed)
+    sections, _ = params.load_sections(project / "notebooks", project)
+    problems = params.validate_values({"note": "odd", "horizon_years": 25}, sections, "s.yaml")
+    assert problems == [
+        "s.yaml: parameter 'note': 'odd' is not allowed (allowed: one of plain, fancy)",
+        "s.yaml: parameter 'seed': must be set when 'horizon_years' > 20",
+    ]
+
+
+def test_defaults_in_notebooks_are_checked_too(project: Path) -> None:
+    path = project / "notebooks" / "02_beta.ipynb"
+    path.write_text(path.read_text().replace("horizon_years = 10", "horizon_years = 99"))
+    sections, _ = params.load_sections(project / "notebooks", project)
+    assert params.validate_defaults(sections, project) == [
+        "notebooks/02_beta.ipynb, parameters cell, line 3: parameter 'horizon_years': "
+        "default 99 is out of range (allowed: an integer from 1 to 30)"
+    ]
+
+
+def test_each_section_receives_only_its_declared_keys(project: Path) -> None:
+    sections, _ = params.load_sections(project / "notebooks", project)
+    values = {"lang": "sv", "countries": ["GB"], "horizon_years": 3}
+    alpha, beta = sections
+    assert params.section_values(alpha, values) == {"lang": "sv", "countries": ["GB"]}
+    assert params.section_values(beta, values) == {"lang": "sv", "horizon_years": 3}
