@@ -28,7 +28,7 @@ validate: $(STAMP) ## Check the data tables and parameter files without running 
 
 test: $(STAMP) ## Install and run the whole test suite (lint, unit, browser, nbval)
 	scripts/ensure-chromium.sh
-	$(BIN)/ruff check atmp_lib tests benchmarks
+	$(BIN)/ruff check atmp_lib tests benchmarks scripts
 	$(BIN)/pytest -q
 	$(BIN)/pytest -q --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
@@ -39,7 +39,7 @@ test-notebooks: $(STAMP) ## Compare the notebooks' stored outputs with a fresh r
 	$(BIN)/pytest -q --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider
 
 lint: $(STAMP) ## Check style with ruff
-	$(BIN)/ruff check atmp_lib tests benchmarks
+	$(BIN)/ruff check atmp_lib tests benchmarks scripts
 
 refresh: $(STAMP) ## Re-execute the committed notebooks so their stored outputs match the code
 	$(BIN)/atmp-report refresh

@@ -1114,8 +1114,10 @@ def _job_like(job: RefreshJob) -> Job:
 
 
 def strip_volatile_metadata(nb: Any) -> None:
-    """Drop papermill's and nbclient's timings so stored notebooks change only with outputs."""
+    """Drop papermill's and nbclient's timings, and saved widget state (random model ids),
+    so stored notebooks change only with outputs."""
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)

@@ -11,23 +11,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from atmp_lib.headless import page_command
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
 TARGET = ROOT / "docs" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    '--host-resolver-rules=MAP * ~NOTFOUND',
-    "--window-size=1280,1800",
-    "--virtual-time-budget=15000",
-]
+WINDOW = "--window-size=1280,1800"
 
 
 def latest_pages() -> list[Path]:
@@ -44,11 +33,9 @@ def latest_pages() -> list[Path]:
 def screenshot(page: Path, target: Path) -> None:
     """Render one page headless and save the top of it as PNG."""
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-             f"--screenshot={target}", page.resolve().as_uri()],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
+        command = page_command(page.resolve().as_uri(), Path(profile), f"--screenshot={target}")
+        command[1:1] = [WINDOW, "--hide-scrollbars"]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
 def main() -> None:

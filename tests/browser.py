@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("ATMP_CHROMIUM", "/usr/bin/chromium"))
-SKIP_ENV = "ATMP_SKIP_BROWSER"
+from atmp_lib.headless import CHROMIUM, SKIP_BROWSER_ENV, page_command
+
+SKIP_ENV = SKIP_BROWSER_ENV
 FIGURE_CLASS = "atmp-figure"
 
 
@@ -43,13 +44,7 @@ def require_chromium() -> Path:
 
 def chromium_command(url: str, profile: Path, budget_ms: int = 15000) -> list[str]:
     """The headless, offline chromium command that dumps the DOM of ``url``."""
-    return [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={profile}",
-        "--host-resolver-rules=MAP * ~NOTFOUND", f"--virtual-time-budget={budget_ms}",
-        "--dump-dom", url,
-    ]  # fmt: skip
+    return page_command(url, profile, "--dump-dom", budget_ms)
 
 
 def render_dom(html_file: Path, tmp_path: Path, budget_ms: int = 15000, timeout: int = 180) -> str:

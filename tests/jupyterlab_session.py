@@ -33,20 +33,10 @@ from urllib.parse import quote
 import nbformat
 import pytest
 
-# Debian's chromium; ATMP_CHROMIUM overrides the path, as for tests/browser.py.
-CHROMIUM = Path(os.environ.get("ATMP_CHROMIUM", "/usr/bin/chromium"))
-SKIP_BROWSER_ENV = "ATMP_SKIP_BROWSER"
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Only the local server resolves: a page needing the network fails instead of fetching.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-)
+from atmp_lib.headless import BASE_FLAGS, CHROMIUM, LOCALHOST_ONLY, SKIP_BROWSER_ENV
+
+# Only the local server resolves: a page needing the network fails instead of fetching.
+CHROMIUM_ARGS = (*BASE_FLAGS, LOCALHOST_ONLY)
 VIEWPORT = {"width": 1400, "height": 1000}
 LOCAL_URL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
 
