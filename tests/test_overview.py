@@ -44,7 +44,8 @@ def test_global_table_has_one_row_per_key_figure(facts, lang) -> None:
     table = overview.global_context_table(facts, lang)
     assert len(table) == len(overview.GLOBAL_CONTEXT_IDS)
     quotes = table.iloc[:, -1].tolist()
-    assert all(get_fact(facts, i).quote == q for i, q in zip(overview.GLOBAL_CONTEXT_IDS, quotes))
+    expected = [get_fact(facts, fact_id).quote for fact_id in overview.GLOBAL_CONTEXT_IDS]
+    assert quotes == expected
 
 
 def test_swedish_table_headers_are_swedish(facts, landscape) -> None:

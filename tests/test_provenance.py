@@ -53,7 +53,11 @@ def test_every_quote_occurs_verbatim_in_its_source(name: str) -> None:
 @pytest.mark.parametrize("name", PROVENANCE_TABLES)
 def test_every_locator_is_a_heading_of_its_source(name: str) -> None:
     frame = datasets.load(name)
-    bad = [r.id for r in frame.itertuples() if not provenance.locator_in_source(r.locator, r.source)]
+    bad = [
+        row.id
+        for row in frame.itertuples()
+        if not provenance.locator_in_source(row.locator, row.source)
+    ]
     assert bad == []
 
 
