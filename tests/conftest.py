@@ -5,8 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jupyter_client
+import papermill
 import pytest
 
+from atmp_lib import runner
 from atmp_lib.paths import data_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,3 +23,16 @@ def data_copy(tmp_path: Path) -> Path:
     for path in (target / "raw").iterdir():
         path.chmod(0o644)
     return target
+
+
+@pytest.fixture
+def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything would execute a notebook or start a kernel or worker."""
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kernel or worker was started although the input is invalid")
+
+    monkeypatch.setattr(papermill, "execute_notebook", forbidden)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", forbidden)
+    monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", forbidden)
+    monkeypatch.setattr(jupyter_client.AsyncKernelManager, "start_kernel", forbidden)

@@ -246,6 +246,7 @@ def test_real_section_figures_render_offline(real_report: Path, tmp_path: Path) 
     pages = sorted(real_report.glob("*/*/*.html"))
     for page, dom in render_doms(pages, tmp_path).items():
         expected = page.read_text(encoding="utf-8").count('class="atmp-figure"')
+        assert expected > 0, f"{page.name} has no chart"
         figures = figure_report(dom)
         assert len(figures) == expected, page.name
         assert [f.id for f in figures if not f.rendered] == [], page.name

@@ -6,11 +6,9 @@ import shutil
 import sys
 from pathlib import Path
 
-import jupyter_client
-import papermill
 import pytest
 
-from atmp_lib import cli, params, runner
+from atmp_lib import cli, params
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KNOWN = "countries, crash, explode, growth_share, horizon_years, lang, note, pause_s, seed"
@@ -22,19 +20,6 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "project", root)
     return root
-
-
-@pytest.fixture
-def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if anything would execute a notebook or start a kernel or worker."""
-
-    def forbidden(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a kernel or worker was started although the input is invalid")
-
-    monkeypatch.setattr(papermill, "execute_notebook", forbidden)
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", forbidden)
-    monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", forbidden)
-    monkeypatch.setattr(jupyter_client.AsyncKernelManager, "start_kernel", forbidden)
 
 
 def write_params(root: Path, name: str, text: str) -> Path:
