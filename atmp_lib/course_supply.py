@@ -8,9 +8,7 @@ those in development or under review, so the page can say which gaps the pipelin
 
 from __future__ import annotations
 
-import re
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -103,17 +101,6 @@ def audience_label(audience: str, lang: str) -> str:
     return t(f"supply_audience_{audience}", lang)
 
 
-def provider_slug(provider: str) -> str:
-    """A label id suffix for a provider: ASCII, lower case, words joined by underscores."""
-    ascii_text = unicodedata.normalize("NFKD", provider).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-
-
-def provider_label(provider: str, lang: str) -> str:
-    """The provider in the language (course_supply.csv has an English provider column only)."""
-    return t(f"supply_provider_{provider_slug(provider)}", lang)
-
-
 def _list_label(cell: object, prefix: str, lang: str) -> str:
     """A list-valued cell with each item replaced by its label, e.g. "Students, Industry"."""
     items = split_list(cell)
@@ -172,7 +159,7 @@ def inventory_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_audience", lang): frame["audience"].map(
                 lambda cell: _list_label(cell, "supply_audience_", lang)
             ),
-            t("col_provider", lang): frame["provider"].map(lambda p: provider_label(p, lang)),
+            t("col_provider", lang): localized(frame, "provider", lang),
             t("supply_col_depth", lang): frame["atmp_depth"].map(
                 lambda depth: t(f"supply_depth_{depth}", lang)
             ),
@@ -197,7 +184,7 @@ def pipeline_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_audience", lang): frame["audience"].map(
                 lambda cell: _list_label(cell, "supply_audience_", lang)
             ),
-            t("col_provider", lang): frame["provider"].map(lambda p: provider_label(p, lang)),
+            t("col_provider", lang): localized(frame, "provider", lang),
             t("supply_col_topics", lang): frame["topics"].map(
                 lambda cell: _list_label(cell, "supply_topic_", lang)
             ),

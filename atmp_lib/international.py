@@ -87,12 +87,15 @@ def check_params(lang: str, countries: object, normalise_by: object) -> list[str
 
 
 def select_initiatives(initiatives: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
-    """The initiatives of the chosen countries, ordered by country (as listed), kind, name."""
+    """The initiatives of the chosen countries, ordered by country (as listed), kind, name.
+
+    The order uses the English name, so the rows keep one order in both languages.
+    """
     countries = check_countries(countries)
     rank = {code: position for position, code in enumerate(countries)}
     chosen = initiatives[initiatives["country"].isin(countries)]
     chosen = chosen.assign(_rank=chosen["country"].map(rank))
-    ordered = chosen.sort_values(["_rank", "kind", "name"], kind="stable")
+    ordered = chosen.sort_values(["_rank", "kind", "name_en"], kind="stable")
     return ordered.drop(columns="_rank").reset_index(drop=True)
 
 
@@ -107,15 +110,6 @@ def join_names(names: list[str], lang: str) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {t('intl_and', lang)} {names[-1]}"
-
-
-def initiative_name(row: pd.Series, lang: str) -> str:
-    """The initiative's name: the table's ``name`` in English, the label's translation in Swedish.
-
-    The table has no ``name_sv`` column; ``intl_initiative_<id>`` labels carry the Swedish
-    names (their English text equals the table's name, which a test checks).
-    """
-    return row["name"] if lang == "en" else t(f"intl_initiative_{row['id']}", lang)
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -154,11 +148,13 @@ def initiatives_table(
     """The chosen countries' initiatives in one comparable structure, one row each."""
     chosen = select_initiatives(initiatives, countries)
     names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
-    chosen = chosen.assign(description=localized(chosen, "description", lang))
+    chosen = chosen.assign(
+        name=localized(chosen, "name", lang), description=localized(chosen, "description", lang)
+    )
     rows = [
         {
             t("col_country", lang): names[row["country"]],
-            t("intl_col_initiative", lang): initiative_name(row, lang),
+            t("intl_col_initiative", lang): row["name"],
             t("col_kind", lang): kind_label(row["kind"], lang),
             t("col_audience", lang): audience_text(row["audience"], lang),
             t("col_start_year", lang): "" if pd.isna(row["start_year"]) else str(row["start_year"]),
@@ -190,9 +186,7 @@ def kind_presence(
     Columns kind, place (ISO code), count and names (the initiatives or Swedish entries).
     """
     abroad = select_initiatives(initiatives, countries)
-    abroad = abroad.assign(
-        place=abroad["country"], label=abroad.apply(initiative_name, axis=1, lang=lang)
-    )
+    abroad = abroad.assign(place=abroad["country"], label=localized(abroad, "name", lang))
     offered = course_supply[
         (course_supply["status"] == "offered") & course_supply["kind"].isin(abroad["kind"])
     ]
@@ -583,6 +577,7 @@ def lacks_table(
 ) -> pd.DataFrame:
     """One row per missing kind: the countries and the foreign initiatives that have it."""
     missing = missing_kinds(initiatives, course_supply, countries)
+    missing = missing.assign(name=localized(missing, "name", lang))
     names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
     rows = []
     for kind, group in missing.groupby("kind", sort=True):
@@ -592,8 +587,7 @@ def lacks_table(
                 t("intl_col_missing_kind", lang): kind_label(kind, lang),
                 t("intl_col_countries", lang): ", ".join(names[code] for code in codes),
                 t("intl_col_initiatives_abroad", lang): "; ".join(
-                    f"{initiative_name(row, lang)} ({row['country']})"
-                    for _, row in group.iterrows()
+                    f"{row['name']} ({row['country']})" for _, row in group.iterrows()
                 ),
             }
         )

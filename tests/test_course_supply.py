@@ -213,10 +213,31 @@ def test_pipeline_table_carries_status_and_verbatim_quote(supply: pd.DataFrame) 
     assert len(table) == sum(r["status"] != "offered" for r in csv_rows("course_supply.csv"))
 
 
-def test_every_provider_has_a_label_whose_english_is_the_data(supply: pd.DataFrame) -> None:
-    for provider in supply["provider"].unique():
-        assert cs.provider_label(provider, "en") == provider
-        assert cs.provider_label(provider, "sv")
+def test_every_offering_has_a_provider_in_both_languages(supply: pd.DataFrame) -> None:
+    for column in ("provider_en", "provider_sv"):
+        assert supply[column].notna().all(), column
+        assert (supply[column].str.strip() != "").all(), column
+    columns = list(supply.columns)
+    assert columns.index("provider_sv") == columns.index("provider_en") + 1
+    assert "provider" not in columns
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_tables_show_the_provider_of_the_language(supply: pd.DataFrame, lang: str) -> None:
+    raw = {r["id"]: r for r in csv_rows("course_supply.csv")}
+    for table, rows in (
+        (cs.inventory_table(supply, lang), cs._sorted(cs.current_offerings(supply))),
+        (cs.pipeline_table(supply, lang), cs.not_current_offerings(supply)),
+    ):
+        expected = [raw[row_id][f"provider_{lang}"] for row_id in rows["id"]]
+        assert table[t("col_provider", lang)].tolist() == expected
+
+
+def test_providers_come_from_the_data_not_from_labels() -> None:
+    with LABEL_FILE.open(encoding="utf-8", newline="") as handle:
+        ids = [row["id"] for row in csv.DictReader(handle)]
+    assert not any(label_id.startswith("supply_provider_") for label_id in ids)
+    assert not hasattr(cs, "provider_label") and not hasattr(cs, "provider_slug")
 
 
 def test_offering_counts_sum_to_the_offerings(supply: pd.DataFrame) -> None:
@@ -422,7 +443,6 @@ def used_label_ids(supply: pd.DataFrame, competences: pd.DataFrame) -> set[str]:
     dynamic |= {f"supply_fee_{fee}" for fee in ("yes", "no", "not_stated")}
     dynamic |= {f"supply_level_{level}" for level in cs.LEVELS}
     dynamic |= {f"supply_finding_{finding}" for finding in cs.DEMAND_FINDINGS}
-    dynamic |= {f"supply_provider_{cs.provider_slug(p)}" for p in supply["provider"]}
     return static | dynamic
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -89,6 +90,32 @@ def test_select_initiatives_filters_and_orders_by_the_chosen_countries(initiativ
     assert chosen["country"].tolist() == sorted(chosen["country"], key=["CA", "US"].index)
     us_only = international.select_initiatives(initiatives, ["US"])
     assert set(us_only["id"]) == set(initiatives.loc[initiatives["country"] == "US", "id"])
+
+
+def test_every_initiative_has_a_name_in_both_languages(initiatives) -> None:
+    for column in ("name_en", "name_sv"):
+        assert initiatives[column].notna().all(), column
+        assert (initiatives[column].str.strip() != "").all(), column
+    columns = list(initiatives.columns)
+    assert columns.index("name_sv") == columns.index("name_en") + 1
+    assert "name" not in columns
+
+
+def test_swedish_tables_show_the_swedish_names(
+    initiatives, course_supply, facts, population
+) -> None:
+    table = international.initiatives_table(initiatives, facts, population, "sv", ALL)
+    chosen = international.select_initiatives(initiatives, ALL)
+    assert table["Initiativ"].tolist() == chosen["name_sv"].tolist()
+    english = international.initiatives_table(initiatives, facts, population, "en", ALL)
+    assert english["Initiative"].tolist() == chosen["name_en"].tolist()
+    presence = international.kind_presence(initiatives, course_supply, "sv", ALL)
+    abroad = " ".join(presence.loc[presence["place"] != "SE", "names"])
+    assert all(name in abroad for name in initiatives["name_sv"])
+    lacks = international.lacks_table(initiatives, course_supply, population, "sv", ALL)
+    missing = international.missing_kinds(initiatives, course_supply, ALL)
+    listed = " ".join(lacks[t("intl_col_initiatives_abroad", "sv")])
+    assert all(f"{name} (" in listed for name in missing["name_sv"])
 
 
 def test_initiatives_table_has_one_row_per_initiative_with_its_scale(
@@ -296,7 +323,7 @@ def test_lacks_table_lists_the_initiatives_of_each_missing_kind(
     missing = international.missing_kinds(initiatives, course_supply, ALL)
     assert len(table) == missing["kind"].nunique()
     listed = " ".join(table["Initiatives abroad"])
-    assert all(name in listed for name in missing["name"])
+    assert all(name in listed for name in missing["name_en"])
     summary = international.lacks_summary(initiatives, course_supply, population, "en", ALL)
     assert summary["missing"] == str(missing["kind"].nunique())
     assert summary["abroad"] == str(initiatives["kind"].nunique())
@@ -310,7 +337,7 @@ def test_lacks_table_lists_the_initiatives_of_each_missing_kind(
 # --- labels -----------------------------------------------------------------------------
 
 
-def used_label_ids(initiatives: pd.DataFrame) -> set[str]:
+def used_label_ids() -> set[str]:
     """Literal label ids in the module and the notebook, plus the ids built from data values."""
     sources = MODULE.read_text(encoding="utf-8") + NOTEBOOK.read_text(encoding="utf-8")
     pattern = r"[\"']((?:intl|col)_[a-z_]*[a-z]|source_section|source_note)\\?[\"']"
@@ -320,27 +347,22 @@ def used_label_ids(initiatives: pd.DataFrame) -> set[str]:
         {f"intl_kind_{kind}" for kind in kinds}
         | {f"intl_audience_{a}" for a in enum("international_initiatives", "audience")}
         | {f"intl_bound_{q}" for q in enum("facts", "qualifier")}
-        | {f"intl_initiative_{row_id}" for row_id in initiatives["id"]}
     )
     return literal | built
 
 
-def test_every_label_the_section_uses_exists_in_both_languages(initiatives) -> None:
-    ids = used_label_ids(initiatives)
+def test_every_label_the_section_uses_exists_in_both_languages() -> None:
+    ids = used_label_ids()
     assert {"intl_title", "intl_lacks_heading", "col_country", "source_section"} <= ids
     for label_id in sorted(ids):
         for lang in ("en", "sv"):
             assert t(label_id, lang).strip(), (label_id, lang)
 
 
-def test_initiative_name_labels_match_the_table(initiatives) -> None:
-    own = [row for row in label_rows() if row["file"] == "international.csv"]
-    names = {row["id"]: row["en"] for row in own if row["id"].startswith("intl_initiative_")}
-    expected = {
-        f"intl_initiative_{i}": name
-        for i, name in zip(initiatives["id"], initiatives["name"], strict=True)
-    }
-    assert names == expected
+def test_initiative_names_come_from_the_data_not_from_labels() -> None:
+    own = [row["id"] for row in label_rows() if row["file"] == "international.csv"]
+    assert not any(label_id.startswith("intl_initiative_") for label_id in own)
+    assert "initiative_name" not in MODULE.read_text(encoding="utf-8")
 
 
 # --- the notebook under papermill -------------------------------------------------------
@@ -405,7 +427,7 @@ def test_notebook_with_us_only(executed, initiatives, course_supply) -> None:
     nb = executed["us_only"]
     table = html_table(nb, "Lead organisations")
     for _, row in initiatives.iterrows():
-        assert (row["name"] in table) == (row["country"] == "US"), row["id"]
+        assert (row["name_en"] in table) == (row["country"] == "US"), row["id"]
     assert "United Kingdom" not in table and "Canada" not in table
     lacks = html_table(nb, "Kind missing in Sweden")
     us_kinds = set(initiatives.loc[initiatives["country"] == "US", "kind"])
@@ -428,7 +450,7 @@ def test_notebook_without_normalisation(executed) -> None:
 
 
 @pytest.mark.slow
-def test_notebook_in_swedish(executed) -> None:
+def test_notebook_in_swedish(executed, initiatives) -> None:
     nb = executed["swedish"]
     headings = [text for text in outputs(nb, "text/markdown") if text.startswith("#")]
     ids = ["intl_title", "intl_initiatives_heading", "intl_figures_heading",
@@ -437,6 +459,10 @@ def test_notebook_in_swedish(executed) -> None:
     tables = "".join(outputs(nb, "text/html"))
     assert "<th>Omfattning</th>" in tables and "<th>Scale</th>" not in tables
     assert "Källa: international_initiatives.csv" in tables
+    translated = initiatives[initiatives["name_sv"] != initiatives["name_en"]]
+    assert len(translated) > 0
+    assert all(f"<td>{html.escape(name)}</td>" in tables for name in initiatives["name_sv"])
+    assert not any(f"<td>{html.escape(name)}</td>" in tables for name in translated["name_en"])
     titles = [fig["layout"]["title"]["text"] for fig in figures(nb)]
     assert titles == [t("intl_chart_kinds_title", "sv"), t("intl_chart_equivalent_title", "sv")]
     assert fig_trace_names(figures(nb)[0]) == [
