@@ -9,7 +9,7 @@ import jupyter_client
 import papermill
 import pytest
 
-from atmp_lib import runner
+from atmp_lib import datasets, runner
 from atmp_lib.paths import data_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +36,23 @@ def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "ProcessPoolExecutor", forbidden)
     monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", forbidden)
     monkeypatch.setattr(jupyter_client.AsyncKernelManager, "start_kernel", forbidden)
+
+
+def _table_fixture(table: str):
+    """A session-wide fixture returning one validated table (tests must not mutate it)."""
+
+    @pytest.fixture(scope="session")
+    def load_table():
+        return datasets.load(table)
+
+    return load_table
+
+
+facts = _table_fixture("facts")
+population = _table_fixture("population")
+assumptions = _table_fixture("assumptions")
+landscape = _table_fixture("landscape")
+competences = _table_fixture("competences")
+topic_map = _table_fixture("topic_competence_map")
+course_supply = _table_fixture("course_supply")
+initiatives = _table_fixture("international_initiatives")

@@ -41,16 +41,6 @@ def supply() -> pd.DataFrame:
     return datasets.load("course_supply")
 
 
-@pytest.fixture(scope="module")
-def competences() -> pd.DataFrame:
-    return datasets.load("competences")
-
-
-@pytest.fixture(scope="module")
-def topic_map() -> pd.DataFrame:
-    return datasets.load("topic_competence_map")
-
-
 def csv_rows(name: str) -> list[dict[str, str]]:
     """A table read with the csv module only, to check the library against."""
     with (data_dir() / name).open(encoding="utf-8", newline="") as handle:

@@ -24,26 +24,6 @@ MODULE = Path(international.__file__)
 ALL = ["GB", "US", "CA"]
 
 
-@pytest.fixture(scope="module")
-def facts() -> pd.DataFrame:
-    return datasets.load("facts")
-
-
-@pytest.fixture(scope="module")
-def population() -> pd.DataFrame:
-    return datasets.load("population")
-
-
-@pytest.fixture(scope="module")
-def initiatives() -> pd.DataFrame:
-    return datasets.load("international_initiatives")
-
-
-@pytest.fixture(scope="module")
-def course_supply() -> pd.DataFrame:
-    return datasets.load("course_supply")
-
-
 def enum(table: str, field: str) -> list[str]:
     fields = datasets.resources()[table].fields
     return next(f for f in fields if f.name == field).constraints["enum"]

@@ -5,15 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from atmp_lib import datasets, model, scenario
+from atmp_lib import model, scenario
 from atmp_lib.facts import get_fact
 from atmp_lib.paths import params_dir
 from atmp_lib.scenario import Scenario
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return datasets.load("facts")
 
 
 @pytest.fixture(scope="module")

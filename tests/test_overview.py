@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from atmp_lib import datasets, overview
+from atmp_lib import overview
 from atmp_lib.facts import get_fact
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return datasets.load("facts")
-
-
-@pytest.fixture(scope="module")
-def landscape():
-    return datasets.load("landscape")
 
 
 def test_phase3_share_is_phase3_over_all_trials(facts) -> None:

@@ -26,21 +26,6 @@ PLOTLY = "application/vnd.plotly.v1+json"
 
 
 @pytest.fixture(scope="module")
-def facts() -> pd.DataFrame:
-    return datasets.load("facts")
-
-
-@pytest.fixture(scope="module")
-def assumptions() -> pd.DataFrame:
-    return datasets.load("assumptions")
-
-
-@pytest.fixture(scope="module")
-def population() -> pd.DataFrame:
-    return datasets.load("population")
-
-
-@pytest.fixture(scope="module")
 def respondents() -> pd.DataFrame:
     return datasets.load("survey")
 
