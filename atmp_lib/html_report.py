@@ -134,12 +134,22 @@ DISPLAY_PRIORITY = [
 ]  # fmt: skip
 
 
+#: Cells tagged so speak to someone with the notebook open (how to run it, which
+#: parameters to set); the report leaves them out.
+NOTEBOOK_ONLY_TAG = "notebook-only"
+
+
 @cache
 def _exporter() -> HTMLExporter:
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    config = Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}})
+    config = Config(
+        {
+            "NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY},
+            "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": [NOTEBOOK_ONLY_TAG]},
+        }
+    )
     return HTMLExporter(
         config=config,
         template_name=TEMPLATE_NAME,

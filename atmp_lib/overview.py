@@ -37,7 +37,7 @@ def global_context_table(facts: pd.DataFrame, lang: str) -> pd.DataFrame:
             {
                 t("col_figure", lang): fact.label(lang),
                 t("col_value", lang): fact.display(lang),
-                t("col_unit", lang): unit_label(fact.unit, lang),
+                t("col_unit", lang): "" if fact.unit == "%" else unit_label(fact.unit, lang),
                 t("col_quote", lang): fact.quote,
             }
         )

@@ -250,3 +250,16 @@ def test_real_section_figures_render_offline(real_report: Path, tmp_path: Path) 
         figures = figure_report(dom)
         assert len(figures) == expected, page.name
         assert [f.id for f in figures if not f.rendered] == [], page.name
+
+
+def test_notebook_only_cells_are_left_out_of_the_page() -> None:
+    nb = read("01_alpha.en.ipynb")
+    note = nbformat.v4.new_markdown_cell("Run all cells in JupyterLab (tagged note)")
+    note.metadata["tags"] = [html_report.NOTEBOOK_ONLY_TAG]
+    kept = nbformat.v4.new_markdown_cell("A paragraph for every reader")
+    nb.cells[:0] = [note, kept]
+    page = html_report.render_page(
+        nb, lang="en", title="t", nav=PageNav("../../index.html", None, None)
+    )
+    assert "A paragraph for every reader" in page
+    assert "tagged note" not in page
