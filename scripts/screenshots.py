@@ -1,6 +1,6 @@
-"""Regenerate docs/screenshots/<section>.png from the newest successful report.
+"""Regenerate docs/screenshots/<section>.png from a fresh report.
 
-Builds the report first when reports/latest is missing. Uses Debian's chromium headless,
+Builds the report first (default parameters, English). Uses Debian's chromium headless,
 with networking off, so the pictures show what a reader sees offline.
 """
 
@@ -20,10 +20,10 @@ WINDOW = "--window-size=1280,1800"
 
 
 def latest_pages() -> list[Path]:
-    """The section pages of the newest successful run (English, default parameters)."""
+    """The section pages of a fresh run (English, default parameters)."""
     latest = REPORTS / "latest"
-    if not latest.exists():
-        subprocess.run([sys.executable, "-m", "atmp_lib.cli", "run"], cwd=ROOT, check=True)
+    command = [sys.executable, "-m", "atmp_lib.cli", "run", "--lang", "en", "--no-progress"]
+    subprocess.run(command, cwd=ROOT, check=True)
     pages = sorted((latest / "default" / "en").glob("*.html"))
     if not pages:
         raise SystemExit(f"no section pages under {latest}/default/en")
