@@ -89,10 +89,16 @@ def test_unknown_key_is_named_with_the_known_ones(
 )
 def test_wrong_type(project: Path, capsys: pytest.CaptureFixture[str], line: str,
                     message: str) -> None:
-    write_params(project, "types.yaml", line + "\n")
+    assert_one_problem(project, capsys, "types", line, message)
+
+
+def assert_one_problem(project: Path, capsys: pytest.CaptureFixture[str], stem: str,
+                       line: str, message: str) -> None:
+    """A one-line parameter file stops `run` with exactly this problem for its key."""
+    write_params(project, f"{stem}.yaml", line + "\n")
     name = line.split(":")[0]
-    problems = problems_of(capsys, run_cli(project, "run", "-p", "types"))
-    assert problems == [f"params/types.yaml: parameter {name!r}: {message}"]
+    problems = problems_of(capsys, run_cli(project, "run", "-p", stem))
+    assert problems == [f"params/{stem}.yaml: parameter {name!r}: {message}"]
 
 
 def test_int_is_accepted_where_float_is_expected(project: Path) -> None:
@@ -120,10 +126,7 @@ def test_int_is_accepted_where_float_is_expected(project: Path) -> None:
 )
 def test_out_of_range(project: Path, capsys: pytest.CaptureFixture[str], line: str,
                       message: str) -> None:
-    write_params(project, "range.yaml", line + "\n")
-    name = line.split(":")[0]
-    problems = problems_of(capsys, run_cli(project, "run", "-p", "range"))
-    assert problems == [f"params/range.yaml: parameter {name!r}: {message}"]
+    assert_one_problem(project, capsys, "range", line, message)
 
 
 @pytest.mark.usefixtures("no_kernel")
