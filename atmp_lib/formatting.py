@@ -79,3 +79,8 @@ def source_note(table: str, frame, lang: str) -> str:
         t("source_section", lang, source=source, locator=locator) for source, locator in pairs
     )
     return t("source_note", lang, table=table, sources=sources)
+
+
+def format_formula(formula: str, lang: str) -> str:
+    """A formula written with the language's decimal mark ("1.492 × …" -> "1,492 × …")."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", formula) if check_lang(lang) == "sv" else formula

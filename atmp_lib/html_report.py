@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from atmp_lib.i18n import LANGUAGES, t
+
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
@@ -31,34 +33,12 @@ TOC_START, TOC_END = "<!--atmp:toc-->", "<!--/atmp:toc-->"
 PLOTLY_JS_SLOT = "/*atmp:plotly.js*/"
 HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
-UI_TEXT = {
-    "en": {
-        "index": "Report index",
-        "previous": "Previous",
-        "next": "Next",
-        "contents": "Contents",
-        "parameters": "Parameters",
-        "failed": "failed",
-        "not_run": "not run",
-        "notebook": "executed notebook",
-        "title": "ATMP competence needs in Sweden: report",
-        "run": "Run",
-        "status": "Status",
-    },
-    "sv": {
-        "index": "Rapportens startsida",
-        "previous": "Föregående",
-        "next": "Nästa",
-        "contents": "Innehåll",
-        "parameters": "Parametrar",
-        "failed": "misslyckades",
-        "not_run": "kördes inte",
-        "notebook": "körd notebook",
-        "title": "Kompetensbehov för ATMP i Sverige: rapport",
-        "run": "Körning",
-        "status": "Status",
-    },
-}
+#: The report chrome's words; each is the label ``report_<key>`` in atmp_lib/labels/report.csv.
+UI_KEYS = (
+    "index", "previous", "next", "contents", "parameters", "failed", "not_run", "notebook",
+    "title", "run", "status", "succeeded", "interrupted", "yes", "no",
+)  # fmt: skip
+
 
 PAGE_CSS = """
 .atmp-nav { position: sticky; top: 0; z-index: 10; display: flex; gap: 1.5em;
@@ -116,7 +96,8 @@ class IndexGroup:
 
 def ui_text(lang: str | None) -> dict[str, str]:
     """The report chrome's words in ``lang`` (English when unknown)."""
-    return UI_TEXT.get(lang or "en", UI_TEXT["en"])
+    lang = lang if lang in LANGUAGES else "en"
+    return {key: t(f"report_{key}", lang) for key in UI_KEYS}
 
 
 @cache
@@ -206,7 +187,7 @@ def render_page(
 ) -> str:
     """The HTML page of one executed notebook, with navigation and table of contents."""
     exporter = _exporter()
-    exporter.language_code = lang if lang in UI_TEXT else "en"
+    exporter.language_code = lang if lang in LANGUAGES else "en"
     nb.metadata["title"] = title
     extra = {
         "css": PAGE_CSS,
@@ -346,7 +327,7 @@ def index_html(run_id: str, status: str, groups: list[IndexGroup], created: str)
     body = [f"<h1>{html.escape(words['title'])}</h1>",
             f'<p class="atmp-meta">{words["run"]} {html.escape(run_id)} · {html.escape(created)}'
             f' · {words["status"]}: <span class="atmp-status-{html.escape(status)}">'
-            f"{html.escape(status)}</span></p>"]
+            f"{html.escape(words.get(status, status))}</span></p>"]
     for group in groups:
         body += _group_html(group, show_heading=len(groups) > 1 or bool(group.parameters))
     return (
@@ -365,7 +346,7 @@ def _group_html(group: IndexGroup, show_heading: bool) -> list[str]:
     parts = [f"<h2>{html.escape(group.label)}</h2>"] if show_heading else []
     if group.parameters:
         rows = "".join(
-            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_show(v))}</td></tr>"
+            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_show(v, words))}</td></tr>"
             for k, v in group.parameters.items()
         )
         label = words["parameters"]
@@ -386,7 +367,10 @@ def _entry_html(entry: IndexEntry, words: dict[str, str]) -> str:
     return text
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, words: dict[str, str]) -> str:
+    """A parameter value as the index shows it: lists joined, booleans as yes/no words."""
+    if isinstance(value, bool):
+        return words["yes"] if value else words["no"]
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -22,6 +22,7 @@ from atmp_lib.facts import Derived, Fact, fact_from_row, get_fact
 from atmp_lib.formatting import (
     QUALIFIER_LABELS,
     format_fact,
+    format_formula,
     format_number,
     source_note,
     unit_label,
@@ -449,7 +450,7 @@ def derived_table(
             t("intl_col_bound", lang): [
                 t(f"intl_bound_{bound_of(figure, facts)}", lang) for figure in figures
             ],
-            t("col_formula", lang): [figure.formula for figure in figures],
+            t("col_formula", lang): [format_formula(figure.formula, lang) for figure in figures],
             t("col_inputs", lang): [", ".join(figure.inputs) for figure in figures],
             t("intl_col_sources", lang): [
                 input_sources(figure, facts, population, lang) for figure in figures

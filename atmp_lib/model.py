@@ -147,7 +147,12 @@ def supply_components(scenario: Scenario) -> dict[str, float]:
 
 
 def healthcare_losses(healthcare_hires: np.ndarray, loss_pct: float) -> np.ndarray:
-    """Staff healthcare loses each year: the share of those it hired in earlier years."""
+    """Staff healthcare loses each year: the share of the staff it hired in earlier years.
+
+    Every loss is replaced by a new hire (the replacement is added to healthcare's demand),
+    so the staff at risk stays at the cumulative base hires; over a long horizon the
+    losses can therefore add up to more people than the base hires (turnover).
+    """
     hired_before = np.cumsum(healthcare_hires, axis=-1) - healthcare_hires
     return hired_before * loss_pct / 100
 

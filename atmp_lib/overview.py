@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from atmp_lib.charts import add_source_note, base_layout
 from atmp_lib.facts import Derived, Fact, get_fact, is_approximate
-from atmp_lib.formatting import format_number, source_note, unit_label
+from atmp_lib.formatting import format_formula, format_number, source_note, unit_label
 from atmp_lib.i18n import localized, t
 
 GLOBAL_CONTEXT_IDS = (
@@ -116,7 +116,7 @@ def derived_table(figures: list[Derived], lang: str) -> pd.DataFrame:
         {
             t("col_figure", lang): [figure.label(lang) for figure in figures],
             t("col_value", lang): [figure.display(lang) for figure in figures],
-            t("col_formula", lang): [figure.formula for figure in figures],
+            t("col_formula", lang): [format_formula(figure.formula, lang) for figure in figures],
             t("col_inputs", lang): [", ".join(figure.inputs) for figure in figures],
         }
     )
@@ -185,10 +185,10 @@ def landscape_table(landscape: pd.DataFrame, lang: str) -> pd.DataFrame:
         status_label=landscape["status"].map(lambda status: t(f"status_{status}", lang)),
         start=landscape["start_year"].map(lambda year: "" if pd.isna(year) else str(year)),
     )
-    frame = frame.sort_values(["kind", "name"], kind="stable")
+    frame = frame.sort_values(["kind", "name_en"], kind="stable")
     return pd.DataFrame(
         {
-            t("col_name", lang): frame["name"],
+            t("col_name", lang): localized(frame, "name", lang),
             t("col_kind", lang): frame["kind_label"],
             t("col_status", lang): frame["status_label"],
             t("col_location", lang): frame["location"].fillna(""),
@@ -224,7 +224,7 @@ def landscape_timeline(landscape: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=dated["start_year"].astype(int).tolist(),
-            y=dated["name"].tolist(),
+            y=localized(dated, "name", lang).tolist(),
             mode="markers+text",
             text=[str(int(year)) for year in dated["start_year"]],
             textposition="middle right",

@@ -260,8 +260,11 @@ def plan_jobs(
     groups: list[Group], run_dir: Path, project: Project, options: RunOptions
 ) -> list[Job]:
     """Every job, in report order (group by group, sections in file-name order)."""
+    from atmp_lib.i18n import t
+
     jobs = []
     for group in groups:
+        run_word = t("report_run", group.lang if group.lang in ("en", "sv") else "en")
         for position, section in enumerate(group.sections):
             folder = run_dir / group.key
             jobs.append(Job(
@@ -275,7 +278,7 @@ def plan_jobs(
                 cwd=str(project.notebooks_dir),
                 data_dir=str(project.data_dir),
                 nav=_provisional_nav(group, position, group.key.count("/") + 1),
-                footer=f"{group.label} · run {run_dir.name}",
+                footer=f"{group.label} · {run_word} {run_dir.name}",
                 progress=_progress(options, len(jobs), f"{group.key}/{section.name}"),
                 cell_timeout=options.cell_timeout,
             ))

@@ -263,3 +263,10 @@ def test_notebook_only_cells_are_left_out_of_the_page() -> None:
     )
     assert "A paragraph for every reader" in page
     assert "tagged note" not in page
+
+
+def test_swedish_index_translates_status_and_booleans() -> None:
+    group = IndexGroup("params/default.yaml · sv", "sv", {"ccrm_established": True}, [])
+    page = html_report.index_html("run-1", "succeeded", [group], "2026-01-01")
+    assert "lyckades" in page and ">ja<" in page
+    assert "succeeded</span>" not in page and ">True<" not in page

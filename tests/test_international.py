@@ -127,7 +127,7 @@ def test_linked_scale_agrees_with_its_fact(initiatives, facts) -> None:
 def test_scale_without_a_linked_fact_uses_the_row(initiatives, facts) -> None:
     row = initiatives[initiatives["id"] == "uk_apprenticeship_community"].iloc[0].copy()
     row["scale_fact_id"], row["scale_value"], row["scale_qualifier"] = pd.NA, 250.0, "approx"
-    assert international.scale_text(row, facts, "sv") == "ca 250 lärlingsplatser"
+    assert international.scale_text(row, facts, "sv") == "ca 250 praktikplatser"
     row["scale_value"] = pd.NA
     assert international.scale_text(row, facts, "en") == ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from atmp_lib import overview
@@ -61,3 +62,15 @@ def test_trials_chart_carries_a_source_note(facts) -> None:
     fig = overview.trials_chart(facts, "sv")
     notes = [a.text for a in fig.layout.annotations]
     assert any(note.startswith("Källa: facts.csv") for note in notes)
+
+
+def test_swedish_landscape_table_uses_swedish_names(landscape) -> None:
+    names = set(overview.landscape_table(landscape, "sv")["Namn"])
+    assert names == set(landscape["name_sv"])
+    assert "Kliniskt ATMP-centrum vid Skånes universitetssjukhus" in names
+
+
+def test_karolinska_has_no_start_year_only_its_roots_fact(landscape, facts) -> None:
+    row = landscape.set_index("id").loc["karolinska_atmp_centre"]
+    assert pd.isna(row["start_year"])
+    assert get_fact(facts, row["fact_id"]).value == 1975

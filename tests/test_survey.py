@@ -153,7 +153,7 @@ def test_headline_check_is_computed(facts, assumptions) -> None:
     for figure in ("over 500", "460 (414–506", "below 500", "8.7%", "510–560 (464–606"):
         assert figure in text
     assert "at any size within CCRM Nordic's range" in text
-    assert "only 40 more" in text
+    assert "without it the parts are 40 short" in text
 
 
 def test_headline_verdicts_follow_the_numbers(facts, assumptions) -> None:
