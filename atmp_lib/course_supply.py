@@ -46,7 +46,7 @@ TOPICS = (
 )
 CURRENT_STATUSES = ("offered",)
 PIPELINE_STATUSES = ("in_development", "under_review")
-NOT_CURRENT_STATUSES = ("in_development", "under_review", "held_once")
+NOT_CURRENT_STATUSES = ("in_development", "under_review", "ongoing", "held_once")
 DEMAND_FINDINGS = ("most_demanded", "hardest_to_find")
 DEMAND_GEOGRAPHY = "Sweden"
 THIN_DEPTH = "occasional"
