@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from atmp_lib import datasets
-from atmp_lib.formatting import format_fact, format_number
+from atmp_lib.formatting import format_fact
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,6 @@ def get_fact(facts: pd.DataFrame, fact_id: str) -> Fact:
     return fact_from_row(match.iloc[0])
 
 
-def load_facts() -> pd.DataFrame:
-    """The validated facts table."""
-    return datasets.load("facts")
-
-
 @dataclass(frozen=True)
 class Derived:
     """A figure computed from transcribed facts, with its formula and inputs named."""
@@ -109,9 +103,3 @@ class Derived:
 def is_approximate(*facts: Fact) -> bool:
     """A figure derived from any approximate, open-ended or range input is approximate."""
     return any(fact.qualifier != "exact" for fact in facts)
-
-
-def ratio_formula(numerator: Fact, denominator: Fact, scale: float = 1, lang: str = "en") -> str:
-    """"222 / 2400 × 100" written from the two facts' central values."""
-    text = f"{format_number(numerator.central, lang)} / {format_number(denominator.central, lang)}"
-    return f"{text} × {format_number(scale, lang)}" if scale != 1 else text

@@ -77,8 +77,3 @@ def t(label_id: str, lang: str, **values: object) -> str:
 def localized(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
     """The ``<base>_<lang>`` column of a table, e.g. ``name_sv``."""
     return frame[f"{base}_{check_lang(lang)}"]
-
-
-def rename_columns(frame: pd.DataFrame, label_ids: dict[str, str], lang: str) -> pd.DataFrame:
-    """Rename columns to their labels for display: ``{"value": "col_value", ...}``."""
-    return frame.rename(columns={col: t(label_id, lang) for col, label_id in label_ids.items()})

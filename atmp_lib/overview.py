@@ -244,8 +244,3 @@ def atmp_classes_table(classes: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_definition", lang): localized(classes, "definition", lang),
         }
     )
-
-
-def format_msek(value: float, lang: str) -> str:
-    """A sum in millions of SEK, rounded to whole millions."""
-    return f"{format_number(round(value), lang)} MSEK"
