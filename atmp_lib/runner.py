@@ -260,11 +260,11 @@ def plan_jobs(
     groups: list[Group], run_dir: Path, project: Project, options: RunOptions
 ) -> list[Job]:
     """Every job, in report order (group by group, sections in file-name order)."""
-    from atmp_lib.i18n import t
+    from atmp_lib.html_report import ui_text
 
     jobs = []
     for group in groups:
-        run_word = t("report_run", group.lang if group.lang in ("en", "sv") else "en")
+        run_word = ui_text(group.lang)["run"]
         for position, section in enumerate(group.sections):
             folder = run_dir / group.key
             jobs.append(Job(

@@ -203,15 +203,6 @@ def test_pipeline_table_carries_status_and_verbatim_quote(supply: pd.DataFrame) 
     assert len(table) == sum(r["status"] != "offered" for r in csv_rows("course_supply.csv"))
 
 
-def test_every_offering_has_a_provider_in_both_languages(supply: pd.DataFrame) -> None:
-    for column in ("provider_en", "provider_sv"):
-        assert supply[column].notna().all(), column
-        assert (supply[column].str.strip() != "").all(), column
-    columns = list(supply.columns)
-    assert columns.index("provider_sv") == columns.index("provider_en") + 1
-    assert "provider" not in columns
-
-
 @pytest.mark.parametrize("lang", ["en", "sv"])
 def test_tables_show_the_provider_of_the_language(supply: pd.DataFrame, lang: str) -> None:
     raw = {r["id"]: r for r in csv_rows("course_supply.csv")}

@@ -50,6 +50,21 @@ def test_load_gives_typed_non_empty_frames(name: str) -> None:
         assert str(frame[column].dtype) == expected[field_type], column
 
 
+@pytest.mark.parametrize("name", TABLES)
+def test_every_english_column_has_a_required_swedish_twin(name: str) -> None:
+    """Text shown in the page's language exists in both, side by side, never empty."""
+    fields = {field.name: field for field in datasets.resources()[name].fields}
+    names = list(fields)
+    for column in [n for n in names if n.endswith("_en")]:
+        twin = column.removesuffix("_en") + "_sv"
+        assert names.index(twin) == names.index(column) + 1, (name, column)
+        assert fields[column].constraints.get("required"), (name, column)
+        assert fields[twin].constraints.get("required"), (name, twin)
+    frame = datasets.load(name)
+    for column in [n for n in names if n.endswith(("_en", "_sv"))]:
+        assert (frame[column].str.strip() != "").all(), (name, column)
+
+
 def test_facts_ids_are_unique_and_numbers_typed() -> None:
     facts = datasets.load("facts")
     assert facts["id"].is_unique

@@ -72,15 +72,6 @@ def test_select_initiatives_filters_and_orders_by_the_chosen_countries(initiativ
     assert set(us_only["id"]) == set(initiatives.loc[initiatives["country"] == "US", "id"])
 
 
-def test_every_initiative_has_a_name_in_both_languages(initiatives) -> None:
-    for column in ("name_en", "name_sv"):
-        assert initiatives[column].notna().all(), column
-        assert (initiatives[column].str.strip() != "").all(), column
-    columns = list(initiatives.columns)
-    assert columns.index("name_sv") == columns.index("name_en") + 1
-    assert "name" not in columns
-
-
 def test_swedish_tables_show_the_swedish_names(
     initiatives, course_supply, facts, population
 ) -> None:
