@@ -89,6 +89,16 @@ def add_source_note(fig: go.Figure, note: str, width: int = 120) -> go.Figure:
     return fig
 
 
+#: Plotly's ``separators`` (decimal mark, then thousands separator) per page language.
+SEPARATORS = {"en": ".,", "sv": ",\u00a0"}
+
+
+def localize(fig: go.Figure, lang: str) -> go.Figure:
+    """Write the chart's numbers (ticks, hover) the way the language writes them."""
+    fig.update_layout(separators=SEPARATORS[lang])
+    return fig
+
+
 def base_layout(fig: go.Figure, title: str) -> go.Figure:
     """Common look: title, white template, readable font, legend below the plot."""
     fig.update_layout(

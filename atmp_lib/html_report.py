@@ -51,6 +51,9 @@ PAGE_CSS = """
   border-radius: 4px; font-family: Arial, sans-serif; font-size: 14px; max-width: 60em; }
 .atmp-toc ul { margin: 0.3em 0; padding-left: 1.2em; }
 .atmp-toc li.atmp-toc-h3, .atmp-toc li.atmp-toc-h4 { margin-left: 1.2em; }
+.atmp-verdict { margin: 0.8em 0; padding: 0.4em 1em; border-left: 4px solid #0b5cad;
+  background: #f4f6f8; font-style: italic; }
+.atmp-translation { margin-top: 0; color: #333; }
 .atmp-footer { margin: 2em 1em 1em 1em; color: #555; font: 12px Arial, sans-serif; }
 .jp-CodeCell.jp-mod-noOutputs.jp-mod-noInput { display: none; }
 """

@@ -13,13 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import HTML, Markdown, display
 
-from atmp_lib.charts import use_report_renderer
+from atmp_lib.charts import localize, use_report_renderer
 from atmp_lib.i18n import check_lang, t
+
+_page = {"lang": "en"}
 
 
 def setup(lang: str) -> None:
-    """Check the language parameter and select the report's plotly renderer."""
-    check_lang(lang)
+    """Check the language parameter, remember it for charts and select the plotly renderer."""
+    _page["lang"] = check_lang(lang)
     use_report_renderer()
     pd.set_option("display.max_colwidth", None)
 
@@ -48,8 +50,29 @@ def table(frame: pd.DataFrame, note: str | None = None) -> None:
 
 
 def figure(fig: go.Figure) -> None:
-    """Show a chart through the report renderer (JupyterLab and offline HTML)."""
-    fig.show()
+    """Show a chart through the report renderer, with the page language's number format."""
+    localize(fig, _page["lang"]).show()
+
+
+def verdict(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> None:
+    """Show one of the source's own judgements verbatim (Swedish), translated on English pages."""
+    display(HTML(verdict_html(verdicts, verdict_id, lang)))
+
+
+def verdict_html(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> str:
+    """A block quote in Swedish, then (in English) its translation, then where it stands."""
+    match = verdicts[verdicts["id"] == verdict_id]
+    if match.empty:
+        raise KeyError(f"verdicts.csv has no row with id {verdict_id!r}")
+    row = match.iloc[0]
+    quote = html.escape(row["quote"])
+    parts = [f'<blockquote class="atmp-verdict" lang="sv">”{quote}”</blockquote>']
+    if lang == "en":
+        translation = t("verdict_translation", lang, text=row["translation"])
+        parts.append(f'<p class="atmp-translation">{html.escape(translation)}</p>')
+    where = t("verdict_source", lang, source=row["source"], locator=row["locator"])
+    parts.append(f'<p class="atmp-source-note"><small>{html.escape(where)}</small></p>')
+    return "\n".join(parts)
 
 
 def note(content: str) -> None:

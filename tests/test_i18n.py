@@ -48,3 +48,24 @@ def _label_ids_used_in_code() -> set[str]:
 def test_every_literal_label_id_in_code_and_notebooks_exists() -> None:
     known = {row["id"] for row in i18n.label_rows()}
     assert _label_ids_used_in_code() - known == set()
+
+
+def test_verdict_is_quoted_in_swedish_and_translated_only_on_english_pages() -> None:
+    from atmp_lib import datasets, page
+
+    verdicts = datasets.load("verdicts")
+    english = page.verdict_html(verdicts, "supply_very_limited", "en")
+    swedish = page.verdict_html(verdicts, "supply_very_limited", "sv")
+    assert 'lang="sv">”Det utbud som idag' in english
+    assert "Translation: What is available" in english
+    assert "Translation" not in swedish and "Översättning" not in swedish
+    assert "mycket begränsat och fragmenterat" in swedish
+
+
+def test_charts_use_the_page_language_number_format() -> None:
+    import plotly.graph_objects as go
+
+    from atmp_lib.charts import localize
+
+    assert localize(go.Figure(), "sv").layout.separators == ",\u00a0"
+    assert localize(go.Figure(), "en").layout.separators == ".,"
