@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from atmp_lib import claims
 from atmp_lib.formatting import format_fact
 
 
@@ -46,7 +47,8 @@ class Fact:
 
     def display(self, lang: str) -> str:
         """The figure as the source qualifies it: "about 400", "över 500", "50–100"."""
-        return format_fact(self.value, self.low, self.high, self.qualifier, lang, self.unit_text)
+        text = format_fact(self.value, self.low, self.high, self.qualifier, lang, self.unit_text)
+        return claims.record(text, self.central, f"fact:{self.id}")
 
     @property
     def unit_text(self) -> str:
@@ -97,7 +99,7 @@ class Derived:
             text = text + ("%" if lang == "en" else "\u00a0%")
         elif self.unit:
             text = f"{text} {self.unit}"
-        return text
+        return claims.record(text, self.value, f"derived:{self.formula}")
 
 
 def is_approximate(*facts: Fact) -> bool:

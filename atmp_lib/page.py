@@ -13,10 +13,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import HTML, Markdown, display
 
+from atmp_lib import claims
 from atmp_lib.charts import localize, use_report_renderer
 from atmp_lib.i18n import check_lang, t
 
 _page = {"lang": "en"}
+
+
+def _show(content: object) -> None:
+    """Display one output with the claims recorded for it (see atmp_lib.claims)."""
+    display(content, metadata=claims.output_metadata())
 
 
 def setup(lang: str) -> None:
@@ -28,17 +34,17 @@ def setup(lang: str) -> None:
 
 def heading(level: int, label_id: str, lang: str, **values: object) -> None:
     """Show a Markdown heading (level 1-4) taken from the labels."""
-    display(Markdown(f"{'#' * level} {t(label_id, lang, **values)}"))
+    _show(Markdown(f"{'#' * level} {t(label_id, lang, **values)}"))
 
 
 def text(label_id: str, lang: str, **values: object) -> None:
     """Show a paragraph of prose taken from the labels, with figures filled in."""
-    display(Markdown(t(label_id, lang, **values)))
+    _show(Markdown(t(label_id, lang, **values)))
 
 
 def markdown(content: str) -> None:
     """Show Markdown composed by the library (e.g. a computed list)."""
-    display(Markdown(content))
+    _show(Markdown(content))
 
 
 def table(frame: pd.DataFrame, note: str | None = None) -> None:
@@ -46,7 +52,7 @@ def table(frame: pd.DataFrame, note: str | None = None) -> None:
     body = frame.to_html(index=False, escape=True, border=0, classes="atmp-table", na_rep="")
     if note:
         body += f'\n<p class="atmp-source-note"><small>{html.escape(note)}</small></p>'
-    display(HTML(body))
+    _show(HTML(body))
 
 
 def figure(fig: go.Figure) -> None:
@@ -56,7 +62,7 @@ def figure(fig: go.Figure) -> None:
 
 def verdict(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> None:
     """Show one of the source's own judgements verbatim (Swedish), translated on English pages."""
-    display(HTML(verdict_html(verdicts, verdict_id, lang)))
+    _show(HTML(verdict_html(verdicts, verdict_id, lang)))
 
 
 def verdict_html(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> str:
@@ -77,4 +83,4 @@ def verdict_html(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> str:
 
 def note(content: str) -> None:
     """Show a small-print note (a source, a formula, an assumption)."""
-    display(HTML(f'<p class="atmp-source-note"><small>{html.escape(content)}</small></p>'))
+    _show(HTML(f'<p class="atmp-source-note"><small>{html.escape(content)}</small></p>'))
