@@ -90,7 +90,7 @@ def add_source_note(fig: go.Figure, note: str, width: int = 120) -> go.Figure:
 
 
 #: Plotly's ``separators`` (decimal mark, then thousands separator) per page language.
-SEPARATORS = {"en": ".,", "sv": ",\u00a0"}
+SEPARATORS = {"en": ".,", "sv": ",\u202f"}
 
 
 def localize(fig: go.Figure, lang: str) -> go.Figure:

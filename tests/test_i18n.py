@@ -67,5 +67,5 @@ def test_charts_use_the_page_language_number_format() -> None:
 
     from atmp_lib.charts import localize
 
-    assert localize(go.Figure(), "sv").layout.separators == ",\u00a0"
+    assert localize(go.Figure(), "sv").layout.separators == ",\u202f"
     assert localize(go.Figure(), "en").layout.separators == ".,"
