@@ -9,9 +9,17 @@ into a register and check that every number on a page is explained by one.
 
 from __future__ import annotations
 
+import csv
+import html
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 from atmp_lib.formatting import format_number
+from atmp_lib.provenance import fold_whitespace
 
 #: What a number may rest on, written "<kind>:<detail>", e.g. "fact:need_companies".
 BASIS_KINDS = (
@@ -65,3 +73,236 @@ def output_metadata() -> dict[str, object]:
     """Metadata for a display output: the claims recorded for it, if any."""
     taken = take()
     return {METADATA_KEY: {"claims": taken}} if taken else {}
+
+
+# --------------------------------------------------------------------------- the register
+
+#: Outputs that are charts or widgets: their numbers are drawn, not stated in text.
+DRAWN_MIMETYPES = ("application/vnd.plotly.v1+json", "application/vnd.jupyter.widget-view+json")
+#: Elements whose text is a citation, not a claim: source notes, verbatim quotes.
+EXEMPT_CLASSES = ("atmp-source-note", "atmp-translation", "atmp-verdict")
+SKIPPED_TAGS = ("script", "style", "blockquote")
+CELL_TAGS = ("td", "th", "p", "li", "caption", "h1", "h2", "h3", "h4")
+NUMBER_PATTERNS = {
+    "en": re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\w)"),
+    "sv": re.compile(r"(?<![\w.,])(?:\d{1,3}(?:\u202f\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?!\w)"),
+}
+#: Any number in a formula or claim text, whichever way it is written.
+ANY_NUMBER = re.compile(r"\d+(?:[ \u202f\u00a0,]\d{3})*(?:[.,]\d+)?")
+REGISTER_COLUMNS = ("page", "lang", "context", "number", "value", "basis")
+#: Proper names in the sources that contain a number (the number is part of the name).
+NAMES_WITH_NUMBERS = ("ATMP 2030",)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One number as a page states it, where it stands and the claim that explains it."""
+
+    page: str
+    lang: str
+    context: str
+    number: str
+    value: float
+    basis: str  # empty when no recorded claim explains the number
+
+
+def parse_number(token: str, lang: str) -> float:
+    """A number token as the language writes it ("1,200.5" / "1 200,5") as a float."""
+    if lang == "sv":
+        return float(token.replace("\u202f", "").replace(",", "."))
+    return float(token.replace(",", ""))
+
+
+def numbers_in(text: str, lang: str) -> list[str]:
+    """The number tokens of a text, skipping digits inside words ("P10", "ATMP-2")."""
+    return NUMBER_PATTERNS[lang].findall(text)
+
+
+def fold_spaces(text: str) -> str:
+    """Fold runs of ordinary whitespace, keeping the no-break spaces inside numbers."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
+
+
+def _decimals(token: str, lang: str) -> int:
+    mark = "," if lang == "sv" else "."
+    return len(token.rsplit(mark, 1)[1]) if mark in token else 0
+
+
+def _loose_numbers(text: str) -> set[float]:
+    """Every number in a text whichever way it is grouped or marked (English and Swedish
+    readings both kept, so "1,492" gives 1492 and 1.492)."""
+    found: set[float] = set()
+    for token in ANY_NUMBER.findall(text):
+        digits = re.sub(r"[ \u202f\u00a0]", "", token)
+        found.add(float(digits.replace(",", "")))
+        if digits.count(",") == 1 and "." not in digits:
+            found.add(float(digits.replace(",", ".")))
+    return found
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A recorded claim's tokens (as the page writes them) and every number it involves."""
+
+    tokens: frozenset[str]
+    numbers: frozenset[float]
+    basis: str
+
+
+def _known(recorded: Iterable[dict[str, Any]], lang: str) -> list[_Known]:
+    known = []
+    for claim in recorded:
+        kind, _, detail = claim["basis"].partition(":")
+        formula = detail if kind == "derived" else ""
+        numbers = _loose_numbers(claim["text"]) | _loose_numbers(formula)
+        numbers.add(float(claim["value"]))
+        tokens = frozenset(numbers_in(claim["text"], lang))
+        known.append(_Known(tokens, frozenset(numbers), claim["basis"]))
+    return known
+
+
+def explain(token: str, lang: str, known: list[_Known]) -> str:
+    """The basis of the claim that states this number (same text first, then same value at
+    the token's precision), or "" when none does."""
+    for item in known:
+        if token in item.tokens:
+            return item.basis
+    value, places = parse_number(token, lang), _decimals(token, lang)
+    for item in known:
+        if any(round(number, places) == value for number in item.numbers):
+            return item.basis
+    return ""
+
+
+class _TextCollector(HTMLParser):
+    """The text of each table cell, paragraph, list item and heading of an HTML output,
+    leaving out source notes, verbatim quotes, scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip_depth = 0
+        self._stack: list[tuple[str, bool]] = []
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        skipped = tag in SKIPPED_TAGS or any(name in EXEMPT_CLASSES for name in classes)
+        if tag in ("br", "img", "hr", "meta", "link", "input"):
+            return
+        self._stack.append((tag, skipped))
+        self._skip_depth += skipped
+        if tag in CELL_TAGS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._stack:
+            open_tag, skipped = self._stack.pop()
+            self._skip_depth -= skipped
+            if open_tag in CELL_TAGS:
+                self._flush()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self._buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        text = fold_spaces("".join(self._buffer))
+        self._buffer.clear()
+        if text:
+            self.texts.append(text)
+
+
+def html_texts(markup: str) -> list[str]:
+    """The claim-bearing texts of an HTML output (see :class:`_TextCollector`)."""
+    collector = _TextCollector()
+    collector.feed(markup)
+    collector.close()
+    return collector.texts
+
+
+def markdown_texts(markdown: str) -> list[str]:
+    """The lines of a Markdown output, with link targets and emphasis marks removed."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)
+    text = re.sub(r"[*_`#>\[\]]", " ", html.unescape(text))
+    return [fold_spaces(line) for line in text.splitlines() if line.strip()]
+
+
+def _joined(text: str | list[str]) -> str:
+    return text if isinstance(text, str) else "".join(text)
+
+
+def page_outputs(nb: Any, skip_tag: str = "notebook-only") -> Iterator[tuple[list[str], list]]:
+    """Each shown output's texts and the claims it carries, in page order."""
+    for cell in nb.cells:
+        if skip_tag in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.get("cell_type") == "markdown":
+            yield markdown_texts(_joined(cell.get("source", ""))), []
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            recorded = output.get("metadata", {}).get(METADATA_KEY, {}).get("claims", [])
+            if any(mimetype in data for mimetype in DRAWN_MIMETYPES):
+                yield [], recorded
+            elif "text/markdown" in data:
+                yield markdown_texts(_joined(data["text/markdown"])), recorded
+            elif "text/html" in data:
+                yield html_texts(_joined(data["text/html"])), recorded
+            else:
+                yield [], recorded
+
+
+def is_quoted(text: str, sources: Iterable[str]) -> bool:
+    """True when the text stands verbatim in a source document (a quote, not a claim)."""
+    folded = fold_whitespace(text)
+    return len(folded) > 20 and any(folded in source for source in sources)
+
+
+def register(nb: Any, page: str, lang: str, sources: Iterable[str] = ()) -> list[Statement]:
+    """Every number the page of an executed notebook states, with the claim explaining it."""
+    outputs = list(page_outputs(nb))
+    known = _known([claim for _, recorded in outputs for claim in recorded], lang)
+    source_texts = list(sources)
+    statements = []
+    for texts, _ in outputs:
+        for text in texts:
+            if is_quoted(text, source_texts):
+                continue
+            names = [name for name in NAMES_WITH_NUMBERS if name in text]
+            for token in numbers_in(text, lang):
+                named = [name for name in names if token in numbers_in(name, lang)]
+                basis = f"name:{named[0]}" if named else explain(token, lang, known)
+                value = parse_number(token, lang)
+                statements.append(Statement(page, lang, text[:240], token, value, basis))
+    return statements
+
+
+def unexplained(statements: Iterable[Statement]) -> list[Statement]:
+    """The statements no recorded claim explains."""
+    return [statement for statement in statements if not statement.basis]
+
+
+def write_register(path: Path, statements: Iterable[Statement]) -> None:
+    """Write the register as CSV (one row per number stated), atomically."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REGISTER_COLUMNS)
+        for statement in statements:
+            writer.writerow([getattr(statement, column) for column in REGISTER_COLUMNS])
+    temporary.replace(path)
+
+
+def source_texts(raw_folder: Path) -> list[str]:
+    """The folded texts of the shipped source documents (for telling quotes from claims)."""
+    return [
+        fold_whitespace(path.read_text(encoding="utf-8"))
+        for path in sorted(raw_folder.glob("*.txt"))
+    ]

@@ -46,6 +46,7 @@ ENGINE_NAME = "atmp"
 LANGUAGES = ("en", "sv")
 DEFAULT_PARAMS = "default.yaml"
 LATEST = "latest"
+CLAIMS_FILE = "claims.csv"
 VERSIONED_PACKAGES = (
     "atmp-competence", "pandas", "numpy", "plotly", "papermill", "nbconvert", "nbformat",
     "nbclient", "ipykernel", "ipywidgets", "jupyterlab", "nbval", "pyyaml", "tqdm",
@@ -941,10 +942,33 @@ class Run:
                 label=group.label, lang=group.lang,
                 parameters=group.values, entries=entries,
             ))
+        self._write_claims()
         status = "succeeded" if self._all_succeeded() else "failed"
         created = self.started.strftime("%Y-%m-%d %H:%M UTC")
         page = html_report.index_html(self.run_dir.name, status, groups, created)
         (self.run_dir / "index.html").write_text(page, encoding="utf-8")
+
+    def _write_claims(self) -> None:
+        """The claims register of every page written: each number stated and its basis."""
+        import nbformat
+
+        from atmp_lib import claims
+
+        sources = claims.source_texts(self.project.data_dir / "raw")
+        statements = []
+        for job in self.jobs:
+            result = self.results.get((job.group, job.section))
+            if result is None or result.status != "succeeded":
+                continue
+            nb = nbformat.read(job.output_notebook, as_version=4)
+            page = f"{job.group}/{job.section}.html"
+            statements += claims.register(nb, page, job.lang, sources)
+        claims.write_register(self.run_dir / CLAIMS_FILE, statements)
+        self.manifest["claims"] = {
+            "file": CLAIMS_FILE,
+            "statements": len(statements),
+            "unexplained": len(claims.unexplained(statements)),
+        }
 
     def _index_entries(self, group: Group) -> list[Any]:
         from atmp_lib.html_report import IndexEntry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from atmp_lib import claims, datasets
@@ -25,3 +26,81 @@ def test_fact_display_is_a_claim_on_its_row() -> None:
 def test_unknown_basis_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="kind must be one of"):
         claims.record("3", 3, "guess:three")
+
+
+def _notebook(*outputs: tuple[str, str, list[dict]]) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("")
+    for mimetype, text, recorded in outputs:
+        metadata = {claims.METADATA_KEY: {"claims": recorded}} if recorded else {}
+        cell.outputs.append(
+            nbformat.v4.new_output("display_data", data={mimetype: text}, metadata=metadata)
+        )
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_register_explains_recorded_numbers_and_flags_the_rest() -> None:
+    recorded = [{"text": "ca 400", "value": 400.0, "basis": "fact:need_companies"}]
+    nb = _notebook(("text/markdown", "Companies need ca 400 people, maybe 7 more.", recorded))
+    statements = claims.register(nb, "p.html", "sv")
+    assert [(s.number, s.basis) for s in statements] == [("400", "fact:need_companies"), ("7", "")]
+    assert [s.number for s in claims.unexplained(statements)] == ["7"]
+
+
+def test_numbers_in_a_derived_formula_explain_the_formula_cell() -> None:
+    recorded = [{"text": "1,5", "value": 1.492, "basis": "derived:100 × 1 000 000 / 67 026 292"}]
+    formula = "100 × 1\u202f000\u202f000 / 67\u202f026\u202f292"
+    table = f"<table><tr><td>1,5</td><td>{formula}</td></tr></table>"
+    statements = claims.register(_notebook(("text/html", table, recorded)), "p.html", "sv")
+    assert claims.unexplained(statements) == []
+    assert [s.number for s in statements][1:] == [
+        "100",
+        "1\u202f000\u202f000",
+        "67\u202f026\u202f292",
+    ]
+
+
+def test_a_fact_id_does_not_explain_the_number_in_its_name() -> None:
+    recorded = [{"text": "31", "value": 31.0, "basis": "fact:job_ads_sweden_2021"}]
+    statements = claims.register(
+        _notebook(("text/markdown", "31 ads in 2021", recorded)), "p", "en"
+    )
+    assert [s.number for s in claims.unexplained(statements)] == ["2021"]
+
+
+def test_source_notes_quotes_charts_and_names_are_not_claims() -> None:
+    note = '<p class="atmp-source-note"><small>Source: 002_e6db22695992e173.txt</small></p>'
+    quote = '<blockquote class="atmp-verdict">”över 500 personer”</blockquote>'
+    chart = {"application/vnd.plotly.v1+json": "{}", "text/html": "<div>123</div>"}
+    nb = _notebook(
+        ("text/html", note + quote, []), ("text/markdown", "Innovationsmiljön ATMP 2030", [])
+    )
+    nb.cells[0].outputs.append(nbformat.v4.new_output("display_data", data=chart))
+    statements = claims.register(nb, "p", "sv")
+    assert [(s.number, s.basis) for s in statements] == [("2030", "name:ATMP 2030")]
+
+
+def test_a_verbatim_source_sentence_in_a_table_is_a_quote() -> None:
+    sources = ["verksamheter i Sverige att behöva rekrytera över 500 personer med"]
+    cell = "<table><tr><td>att behöva rekrytera över 500 personer</td></tr></table>"
+    statements = claims.register(_notebook(("text/html", cell, [])), "p", "sv", sources)
+    assert statements == []
+
+
+def test_swedish_and_english_number_tokens() -> None:
+    assert claims.numbers_in("1\u202f200,5 och 22,7 samt P10 och 2022–2026", "sv") == [
+        "1\u202f200,5",
+        "22,7",
+        "2022",
+        "2026",
+    ]
+    assert claims.numbers_in("1,200.5 and 22.7, P90", "en") == ["1,200.5", "22.7"]
+    assert claims.parse_number("1\u202f200,5", "sv") == 1200.5
+
+
+def test_register_file_has_one_row_per_statement(tmp_path) -> None:
+    rows = [claims.Statement("p", "en", "ctx", "5", 5.0, "fact:x")]
+    claims.write_register(tmp_path / "claims.csv", rows)
+    assert (tmp_path / "claims.csv").read_text().splitlines() == [
+        ",".join(claims.REGISTER_COLUMNS),
+        "p,en,ctx,5,5.0,fact:x",
+    ]
