@@ -16,14 +16,15 @@ import textwrap
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.io._base_renderers import MimetypeRenderer
+
+from atmp_lib.seams import mimetype_renderer_base
 
 RENDERER_NAME = "atmp"
 FIGURE_CSS_CLASS = "atmp-figure"
 DEFAULT_HEIGHT = 450
 
 
-class ReportRenderer(MimetypeRenderer):
+class ReportRenderer(mimetype_renderer_base()):
     """Emit the plotly mimetype plus an HTML fallback with a stable div id."""
 
     def __init__(self) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from atmp_lib import provenance
+from atmp_lib.errors import DataError
 from atmp_lib.paths import data_dir as default_data_dir
 
 DESCRIPTOR = "datapackage.json"
@@ -32,12 +33,7 @@ PANDAS_DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "bool
 NUMERIC_FACT_FIELDS = ("value", "low", "high")
 
 
-class DataValidationError(ValueError):
-    """A table does not match its schema; ``problems`` lists every fault found."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+DataValidationError = DataError  # a table does not match its schema (``problems`` lists all)
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,115 @@
-"""Where the project's folders are: data, parameters, notebooks.
+"""The project folder: where notebooks/, params/, data/ and reports/ live.
 
-The package is installed editable from the project folder, so the data live beside it.
-``ATMP_DATA_DIR`` points the library at another copy of the data (tests use it for
-deliberately broken tables).
+Every path comes from one :class:`Project`: the folder given explicitly (``--root``), else
+the nearest folder, from the working directory up, that holds ``notebooks/`` and
+``data/``. Kernels run with their notebook's folder as working directory, so the library
+finds the same project inside them as the command that started them.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from atmp_lib.errors import ProjectNotFound
+
+MARKERS = ("notebooks", "data")
+_chosen: ContextVar[Project | None] = ContextVar("atmp_project", default=None)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder and the folders inside it."""
+
+    root: Path
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def params_dir(self) -> Path:
+        return self.root / "params"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+
+def is_project(folder: Path) -> bool:
+    """True when the folder holds the project's marker folders."""
+    return all((folder / marker).is_dir() for marker in MARKERS)
+
+
+def find_project(explicit: Path | None = None, start: Path | None = None) -> Project:
+    """The project at ``explicit``, else the nearest one from ``start`` (the working
+    directory) up; :class:`ProjectNotFound` says where it looked."""
+    wanted = " and ".join(f"{marker}/" for marker in MARKERS)
+    if explicit is not None:
+        folder = explicit.resolve()
+        if is_project(folder):
+            return Project(folder)
+        raise ProjectNotFound(f"{explicit}: not a project folder (looked for {wanted} in it)")
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return Project(folder)
+    raise ProjectNotFound(
+        f"no project found: looked for a folder holding {wanted} in {here} and each folder "
+        "above it; run inside a project folder or give --root"
+    )
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when inside it (``params/x.yaml``), else as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@contextlib.contextmanager
+def working_on(project: Project) -> Iterator[Project]:
+    """Make ``project`` the current one for this process's library calls (the command
+    line's ``--root``), whatever the working directory."""
+    token = _chosen.set(project)
+    try:
+        yield project
+    finally:
+        _chosen.reset(token)
+
+
+def current_project() -> Project:
+    """The project chosen by :func:`working_on`, else the one found from the working directory."""
+    return _chosen.get() or find_project()
 
 
 def data_dir() -> Path:
-    """The folder holding datapackage.json and the tables."""
-    override = os.environ.get("ATMP_DATA_DIR")
-    return Path(override) if override else PROJECT_ROOT / "data"
+    """The current project's data folder (datapackage.json and the tables)."""
+    return current_project().data_dir
 
 
 def raw_dir() -> Path:
-    """The folder holding the verbatim source documents."""
-    return data_dir() / "raw"
+    """The current project's verbatim source documents."""
+    return current_project().raw_dir
 
 
 def params_dir() -> Path:
-    """The folder holding the YAML parameter files."""
-    return PROJECT_ROOT / "params"
+    """The current project's YAML parameter files."""
+    return current_project().params_dir
 
 
 def notebooks_dir() -> Path:
-    """The folder holding the section notebooks."""
-    return PROJECT_ROOT / "notebooks"
+    """The current project's section notebooks."""
+    return current_project().notebooks_dir

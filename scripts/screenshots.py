@@ -22,7 +22,7 @@ WINDOW = "--window-size=1280,1800"
 def latest_pages() -> list[Path]:
     """The section pages of a fresh run (English, default parameters)."""
     latest = REPORTS / "latest"
-    command = [sys.executable, "-m", "atmp_lib.cli", "run", "--lang", "en", "--no-progress"]
+    command = [sys.executable, "-m", "atmp_lib.engine.cli", "run", "--lang", "en", "--no-progress"]
     subprocess.run(command, cwd=ROOT, check=True)
     pages = sorted((latest / "default" / "en").glob("*.html"))
     if not pages:

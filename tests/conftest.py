@@ -9,7 +9,8 @@ import jupyter_client
 import papermill
 import pytest
 
-from atmp_lib import datasets, runner
+from atmp_lib import datasets
+from atmp_lib.engine import execution
 from atmp_lib.paths import data_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("a kernel or worker was started although the input is invalid")
 
     monkeypatch.setattr(papermill, "execute_notebook", forbidden)
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", forbidden)
+    monkeypatch.setattr(execution, "Workers", forbidden)
     monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", forbidden)
     monkeypatch.setattr(jupyter_client.AsyncKernelManager, "start_kernel", forbidden)
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from test_datasets import rewrite, set_cell
 
-from atmp_lib import cli
-from atmp_lib.paths import PROJECT_ROOT
+from atmp_lib.engine import cli
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ import nbformat
 import pytest
 from browser import figure_report, render_doms
 
-from atmp_lib import cli, html_report, params, runner
-from atmp_lib.html_report import IndexEntry, IndexGroup, Link, PageNav
+from atmp_lib import params
+from atmp_lib.engine import cli, manifest, publishing
+from atmp_lib.engine.publishing import IndexEntry, IndexGroup, Link, PageNav
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXECUTED = FIXTURES / "executed"
 PLOTLY_BANNER = "* plotly.js v"
-PROJECT = Path(html_report.__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 class _Assets(HTMLParser):
@@ -40,12 +41,19 @@ class _Assets(HTMLParser):
                 self.external.append(f"<{tag} {name}={value}>")
 
 
-def offline_problems(page: str) -> list[str]:
-    """Everything that would make a page need the network or load plotly.js twice."""
+def offline_problems(page: str, path: Path | None = None) -> list[str]:
+    """Everything that would make a page need the network or load plotly.js twice. A page
+    written at ``path`` may load plotly.js from a relative file that exists; otherwise
+    plotly.js must be inline."""
     assets = _Assets()
     assets.feed(page)
     problems = [f"external asset {ref}" for ref in assets.external]
-    problems += [f"script loaded from {src}" for src in assets.scripts_with_src]
+    for src in assets.scripts_with_src:
+        local = path is not None and not re.match(r"[a-z]+:|/", src)
+        if not (local and (path.parent / src).is_file()):
+            problems.append(f"script loaded from {src}")
+    if path is not None and assets.scripts_with_src:
+        page = page.replace("<head>", "<head>" + PLOTLY_BANNER, 1)  # loaded once, from a file
     outside_plotly = _without_plotly_js(page)
     for marker in ("require.js", "require.min.js", "requirejs", "x-mathjax-config",
                    "mathjax.js", "cdnjs", "jsdelivr", "unpkg", "cdn.plot.ly", 'src="http',
@@ -71,10 +79,14 @@ def read(name: str):  # noqa: ANN201 - a NotebookNode
 
 
 def render(name: str, lang: str = "en", nav: PageNav | None = None) -> str:
+    """A fixture notebook's page, finished as a self-contained page."""
     nb = read(name)
-    title = html_report.notebook_title(nb) or name
+    title = publishing.notebook_title(nb) or name
     nav = nav or PageNav("../../index.html", None, Link("02_beta.html", "Beta title"))
-    return html_report.render_page(nb, lang=lang, title=title, nav=nav, footer="fixture")
+    page = publishing.render_page(nb, lang=lang, title=title)
+    return publishing.finish_page(
+        page, nav=nav, lang=lang, footer="fixture", plotly_tag=publishing.plotly_inline_tag()
+    )
 
 
 # --------------------------------------------------------------------------- one page
@@ -108,17 +120,17 @@ def test_markdown_and_outputs_are_kept(alpha_page: str) -> None:
 
 
 def test_navigation_bar_links_index_and_neighbours(alpha_page: str) -> None:
-    nav = alpha_page[alpha_page.find(html_report.NAV_START):alpha_page.find(html_report.NAV_END)]
+    nav = alpha_page[alpha_page.find(publishing.NAV_START):alpha_page.find(publishing.NAV_END)]
     assert '<a class="atmp-nav-index" href="../../index.html">Report index</a>' in nav
     assert '<a class="atmp-nav-next" href="02_beta.html" rel="next">Next: Beta title →</a>' in nav
     assert 'class="atmp-nav-prev"' not in nav
 
 
 def test_table_of_contents_lists_the_page_headings(alpha_page: str) -> None:
-    headings = html_report.table_of_contents(alpha_page)
+    headings = publishing.table_of_contents(alpha_page)
     assert [(level, text) for level, _, text in headings] == [
         (1, "Alpha title (en)"), (2, "Countries")]
-    toc = alpha_page[alpha_page.find(html_report.TOC_START):alpha_page.find(html_report.TOC_END)]
+    toc = alpha_page[alpha_page.find(publishing.TOC_START):alpha_page.find(publishing.TOC_END)]
     for _, anchor, text in headings:
         assert f'<a href="#{anchor}">{text}</a>' in toc
         assert f'id="{anchor}"' in alpha_page
@@ -130,14 +142,17 @@ def test_page_language_and_title() -> None:
     assert "Rapportens startsida" in page and "Innehåll" in page
 
 
-def test_replace_nav_rewrites_only_the_navigation(tmp_path: Path, alpha_page: str) -> None:
-    path = tmp_path / "page.html"
-    path.write_text(alpha_page, encoding="utf-8")
-    html_report.replace_nav(path, PageNav("../../index.html", Link("00.html", "Intro")), "en")
-    page = path.read_text(encoding="utf-8")
+def test_a_rendered_page_is_finished_for_each_run_without_converting_it_again() -> None:
+    rendered = publishing.render_page(read("01_alpha.en.ipynb"), lang="en", title="t")
+    assert PLOTLY_BANNER not in rendered
+    nav = PageNav("../../index.html", Link("00.html", "Intro"))
+    tag = publishing.plotly_file_tag("../../assets/plotly.min.js")
+    page = publishing.finish_page(rendered, nav=nav, lang="en", footer="run <1>", plotly_tag=tag)
     assert 'href="00.html" rel="prev">← Previous: Intro</a>' in page
     assert 'class="atmp-nav-next"' not in page
-    assert len(page) - len(alpha_page) < 200
+    assert "run &lt;1&gt;" in page
+    assert 'id="atmp-plotlyjs" src="../../assets/plotly.min.js"' in page
+    assert len(page) - len(rendered) < 400
 
 
 def test_widget_views_show_their_html_fallback_without_widget_state() -> None:
@@ -149,7 +164,7 @@ def test_widget_views_show_their_html_fallback_without_widget_state() -> None:
                  "text/plain": "VBox(...)", "text/html": "<p>Explorer: open in JupyterLab</p>"},
     }))
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
-    page = html_report.render_page(nb, lang="en", title="t", nav=PageNav("index.html"))
+    page = publishing.render_page(nb, lang="en", title="t")
     assert "<p>Explorer: open in JupyterLab</p>" in page
     assert "widget-view+json" not in page and "widget-state+json" not in page
 
@@ -158,14 +173,14 @@ def test_widget_views_show_their_html_fallback_without_widget_state() -> None:
 
 
 def test_title_is_the_first_heading_in_markdown_cells_or_outputs() -> None:
-    assert html_report.notebook_title(read("01_alpha.en.ipynb")) == "Alpha title (en)"
-    assert html_report.notebook_title(read("02_beta.en.ipynb")) == "Beta title"
+    assert publishing.notebook_title(read("01_alpha.en.ipynb")) == "Alpha title (en)"
+    assert publishing.notebook_title(read("02_beta.en.ipynb")) == "Beta title"
 
 
 def test_first_heading_skips_code_fences_and_strips_emphasis() -> None:
     text = "intro\n```\n# not a heading\n```\n## The *real* title ##\n# later"
-    assert html_report.first_heading(text) == "The real title"
-    assert html_report.first_heading("no heading here\n#hashtag") is None
+    assert publishing.first_heading(text) == "The real title"
+    assert publishing.first_heading("no heading here\n#hashtag") is None
 
 
 # --------------------------------------------------------------------------- entry page
@@ -181,7 +196,7 @@ def test_entry_page_is_self_contained_and_ordered() -> None:
             IndexEntry("01_a", "Första", "default/sv/01_a.html", "succeeded"),
         ]),
     ]
-    page = html_report.index_html("RUN-1", "failed", groups, "2025-01-01 00:00 UTC")
+    page = publishing.index_html("RUN-1", "failed", groups, "2025-01-01 00:00 UTC")
     assert offline_problems(page) == ["plotly.js embedded 0 times", "plotly.js is not in <head>"]
     assert "<script" not in page and "<link" not in page
     assert re.findall(r'<a href="([^"]+)">', page) == [
@@ -226,7 +241,7 @@ def real_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         code = cli.main(["--root", str(PROJECT), "run", "--jobs", "2", "--no-progress",
                          "--output-dir", str(out)])
     assert code == 0, stderr.getvalue()
-    return out / runner.LATEST
+    return out / manifest.LATEST
 
 
 @pytest.mark.slow
@@ -235,7 +250,7 @@ def test_real_sections_make_offline_pages(real_report: Path) -> None:
     pages = sorted(real_report.glob("*/*/*.html"))
     assert [p.stem for p in pages] == names
     for page in pages:
-        assert offline_problems(page.read_text(encoding="utf-8")) == [], page.name
+        assert offline_problems(page.read_text(encoding="utf-8"), page) == [], page.name
     index = (real_report / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'<a href="[^"]+/([^"/]+)\.html">', index) == names
 
@@ -255,18 +270,16 @@ def test_real_section_figures_render_offline(real_report: Path, tmp_path: Path) 
 def test_notebook_only_cells_are_left_out_of_the_page() -> None:
     nb = read("01_alpha.en.ipynb")
     note = nbformat.v4.new_markdown_cell("Run all cells in JupyterLab (tagged note)")
-    note.metadata["tags"] = [html_report.NOTEBOOK_ONLY_TAG]
+    note.metadata["tags"] = [publishing.NOTEBOOK_ONLY_TAG]
     kept = nbformat.v4.new_markdown_cell("A paragraph for every reader")
     nb.cells[:0] = [note, kept]
-    page = html_report.render_page(
-        nb, lang="en", title="t", nav=PageNav("../../index.html", None, None)
-    )
+    page = publishing.render_page(nb, lang="en", title="t")
     assert "A paragraph for every reader" in page
     assert "tagged note" not in page
 
 
 def test_swedish_index_translates_status_and_booleans() -> None:
     group = IndexGroup("params/default.yaml · sv", "sv", {"ccrm_established": True}, [])
-    page = html_report.index_html("run-1", "succeeded", [group], "2026-01-01")
+    page = publishing.index_html("run-1", "succeeded", [group], "2026-01-01")
     assert "lyckades" in page and ">ja<" in page
     assert "succeeded</span>" not in page and ">True<" not in page

@@ -9,6 +9,7 @@ appended to any cell. The fast tests at the end check the harness itself, withou
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
@@ -103,8 +104,11 @@ TARGETS = [
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A private JupyterLab on a tmp root folder; always stopped, kernels included."""
     base = tmp_path_factory.mktemp("jupyterlab")
-    root = base / "root"
-    root.mkdir()
+    project = base / "project"  # the notebooks' kernels find the project from their folder
+    root = project / "notebooks"
+    root.mkdir(parents=True)
+    (project / "data").symlink_to(PROJECT_ROOT / "data")
+    shutil.copytree(PROJECT_ROOT / "params", project / "params")
     server = start_lab(root, base / "state")
     try:
         yield server

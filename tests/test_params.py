@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from atmp_lib import cli, params
+from atmp_lib import params
+from atmp_lib.engine import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KNOWN = "countries, crash, explode, growth_share, horizon_years, lang, note, pause_s, seed"

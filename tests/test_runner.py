@@ -19,10 +19,12 @@ import nbformat
 import pytest
 import yaml
 
-from atmp_lib import cli, runner
+from atmp_lib.engine import cli, manifest, planning
+from atmp_lib.errors import ProjectNotFound
+from atmp_lib.paths import find_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CLI = [sys.executable, "-m", "atmp_lib.cli"]
+CLI = [sys.executable, "-m", "atmp_lib.engine.cli"]
 OLD_RUN = "20000101T000000.000Z-000000"
 TRICKY = (
     'He said "hi" and \'bye\'\nsecond line \\n (backslash-n) \\" \t tab; ö, å, 🚀, {0} %s ${HOME}'
@@ -48,10 +50,12 @@ def atmp_report(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def run_dirs(out: Path) -> list[Path]:
-    return sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
+    return sorted(
+        p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    )
 
 
-def manifest(run_dir: Path) -> dict:
+def manifest_of(run_dir: Path) -> dict:
     return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
@@ -87,14 +91,14 @@ def test_successful_run_writes_its_folder_and_points_latest_at_it(success: dict)
             assert (run_dir / "tricky" / lang / f"{name}.html").is_file()
     assert (run_dir / "index.html").is_file()
     summary = done.stdout.strip().splitlines()[-1]
-    assert summary.startswith("atmp-report: 2 sections x 2 runs in ")
+    assert summary.startswith("atmp-report: 2 sections x 2 runs (4 executed, 0 reused) in ")
     assert summary.endswith(f" s -> {run_dir / 'index.html'}")
     assert not list(out.glob(".*.tmp")) and not list(run_dir.glob(".*.tmp"))
 
 
 def test_manifest_records_parameters_versions_data_and_status(success: dict) -> None:
     [run_dir] = run_dirs(success["out"])
-    data = manifest(run_dir)
+    data = manifest_of(run_dir)
     assert data["status"] == "succeeded" and data["run_id"] == run_dir.name
     for package in ("pandas", "plotly", "papermill", "nbconvert", "ipywidgets", "jupyterlab",
                     "nbval", "numpy"):
@@ -109,8 +113,9 @@ def test_manifest_records_parameters_versions_data_and_status(success: dict) -> 
     assert [(r["params_file"], r["lang"]) for r in data["runs"]] == [
         ("params/tricky.yaml", "en"), ("params/tricky.yaml", "sv")]
     alpha, beta = data["runs"][1]["sections"]
-    assert alpha["parameters"] == {"countries": ["GB", "US"], "lang": "sv"}
-    assert beta["parameters"] == {"horizon_years": 3, "note": TRICKY, "seed": 7, "lang": "sv"}
+    assert alpha["parameters"] == {"lang": "sv", "countries": ["GB", "US"], "growth_share": 50.0}
+    assert beta["parameters"] == {"lang": "sv", "note": TRICKY, "horizon_years": 3, "seed": 7,
+                                  "explode": False, "crash": False, "pause_s": 0.0}
     for section in sections_of(data):
         assert section["status"] == "succeeded" and section["error"] is None
         assert section["duration_s"] > 0
@@ -178,10 +183,11 @@ def test_failed_sections_keep_partial_output_and_latest(tmp_path: Path) -> None:
         "atmp-report: FAILED section 02_beta (params/crash.yaml · en), cell 5: 'if explode:': "
         "DeadKernelError: Kernel died",
     ]
-    assert "run failed (2 of 4 notebooks)" in done.stderr and "latest unchanged" in done.stderr
+    assert "run failed (2 of 3 notebooks)" in done.stderr  # alpha runs once for both files
+    assert "latest unchanged" in done.stderr
     assert os.readlink(out / "latest") == OLD_RUN
     run_dir = next(p for p in run_dirs(out) if p.name != OLD_RUN)
-    data = manifest(run_dir)
+    data = manifest_of(run_dir)
     assert data["status"] == "failed"
     alpha, beta, _, crashed = sections_of(data)
     assert alpha["status"] == "succeeded" and (run_dir / alpha["html"]).is_file()
@@ -217,8 +223,8 @@ def test_interrupt_records_a_failed_run_and_leaves_latest(tmp_path: Path) -> Non
     assert "Traceback" not in stderr
     assert os.readlink(out / "latest") == OLD_RUN
     run_dir = next(p for p in run_dirs(out) if p.name != OLD_RUN)
-    data = manifest(run_dir)
-    assert data["status"] == "failed"
+    data = manifest_of(run_dir)
+    assert data["status"] == "interrupted"
     assert [s["status"] for s in sections_of(data)] == ["interrupted"]
 
 
@@ -227,7 +233,7 @@ def _wait_for_cell(out: Path, source: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
-        for path in out.glob("*/*/*/02_beta.ipynb"):
+        for path in out.glob(".cache/.staging/*/notebook.ipynb"):
             try:
                 cells = json.loads(path.read_text())["cells"]
             except (ValueError, OSError):
@@ -255,7 +261,7 @@ def test_two_concurrent_runs_get_their_own_folders(tmp_path: Path) -> None:
     assert first.name != second.name
     assert os.readlink(out / "latest") == second.name  # the newer run id wins
     for run_dir in (first, second):
-        assert manifest(run_dir)["status"] == "succeeded"
+        assert manifest_of(run_dir)["status"] == "succeeded"
         assert (run_dir / "default" / "en" / "01_alpha.html").is_file()
 
 
@@ -265,45 +271,49 @@ def test_two_concurrent_runs_get_their_own_folders(tmp_path: Path) -> None:
 def test_run_ids_sort_by_time_and_are_unique() -> None:
     from datetime import UTC, datetime
 
-    early = runner.new_run_id(datetime(2025, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))
-    late = runner.new_run_id(datetime(2025, 1, 2, 3, 4, 5, 7000, tzinfo=UTC))
+    early = manifest.new_run_id(datetime(2025, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))
+    late = manifest.new_run_id(datetime(2025, 1, 2, 3, 4, 5, 7000, tzinfo=UTC))
     assert early.startswith("20250102T030405.006Z-") and early < late
-    assert len({runner.new_run_id() for _ in range(200)}) == 200
+    assert len({manifest.new_run_id() for _ in range(200)}) == 200
 
 
 def test_latest_is_switched_atomically_and_never_back_to_an_older_run(tmp_path: Path) -> None:
     old, new = "20250101T000000.000Z-aaaaaa", "20250102T000000.000Z-bbbbbb"
     for name in (old, new):
         (tmp_path / name).mkdir()
-    assert runner.switch_latest(tmp_path, new)
-    assert not runner.switch_latest(tmp_path, old)
+    assert manifest.switch_latest(tmp_path, new)
+    assert not manifest.switch_latest(tmp_path, old)
     assert os.readlink(tmp_path / "latest") == new
     assert sorted(p.name for p in tmp_path.iterdir()) == [".latest.lock", old, new, "latest"]
 
 
 def test_git_state_is_null_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert runner.git_state(tmp_path) == {"revision": None, "dirty": None}
+    assert manifest.git_state(tmp_path) == {"revision": None, "dirty": None}
 
 
-def test_project_root_is_explicit_then_cwd_then_package(
+def test_project_is_explicit_else_found_from_the_working_directory_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package_root = Path(runner.__file__).resolve().parent.parent
     monkeypatch.chdir(tmp_path)
-    assert runner.find_project_root() == package_root
+    with pytest.raises(ProjectNotFound, match="looked for a folder holding notebooks/ and data/"):
+        find_project()
     (tmp_path / "notebooks").mkdir()
-    assert runner.find_project_root() == tmp_path.resolve()
-    assert runner.find_project_root(Path("/somewhere/else")) == Path("/somewhere/else")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "notebooks" / "deep").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks" / "deep")
+    assert find_project().root == tmp_path.resolve()
+    with pytest.raises(ProjectNotFound, match="not a project folder"):
+        find_project(tmp_path / "notebooks")
 
 
 def test_languages_come_from_the_file_unless_given(tmp_path: Path) -> None:
     from atmp_lib.params import ParamsFile
 
     file = ParamsFile(tmp_path / "x.yaml", "params/x.yaml", {"lang": "sv"})
-    assert runner.languages_for(file, None) == ["sv"]
-    assert runner.languages_for(file, "both") == ["en", "sv"]
-    assert runner.languages_for(ParamsFile(file.path, file.label, {}), None) == ["en"]
+    assert planning.languages_for(file, None) == ["sv"]
+    assert planning.languages_for(file, "both") == ["en", "sv"]
+    assert planning.languages_for(ParamsFile(file.path, file.label, {}), None) == ["en"]
 
 
 # --------------------------------------------------------------------------- refresh

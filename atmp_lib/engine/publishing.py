@@ -1,17 +1,18 @@
-"""Executed notebooks to self-contained HTML pages, and the run's entry page.
+"""Executed notebooks to HTML pages that work from disk, and the run's entry page.
 
-Pages use the ``atmp`` nbconvert template (``atmp_lib/templates/atmp``, extending ``lab``):
-code inputs and prompts hidden, no require.js/MathJax/mermaid/widget scripts from a CDN,
-and plotly.js embedded inline once in ``<head>`` so that the figures drawn by
-:mod:`atmp_lib.charts` render when a page is opened from disk with no network.
-
-plotly.min.js (about 5 MB) and the exporter are loaded once per process and reused for
-every page, which keeps conversion cheap when one worker converts many pages.
+Pages use the ``atmp`` nbconvert template (``templates/atmp``, extending ``lab``): code
+inputs and prompts hidden, no require.js/MathJax/mermaid/widget scripts from a CDN. A page
+is converted once (:func:`render_page`) and finished for a run (:func:`finish_page`): its
+navigation bar, footer and plotly.js are filled in between markers, so a page kept in the
+cache serves later runs without being converted again. plotly.js is one file in the run
+folder's ``assets/`` that every page references relatively, or inline in a self-contained
+page; either way the charts drawn by :mod:`atmp_lib.charts` render offline.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,7 +31,10 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "atmp"
 NAV_START, NAV_END = "<!--atmp:nav-->", "<!--/atmp:nav-->"
 TOC_START, TOC_END = "<!--atmp:toc-->", "<!--/atmp:toc-->"
-PLOTLY_JS_SLOT = "/*atmp:plotly.js*/"
+PLOTLY_START, PLOTLY_END = "<!--atmp:plotly-->", "<!--/atmp:plotly-->"
+FOOTER_START, FOOTER_END = "<!--atmp:footer-->", "<!--/atmp:footer-->"
+ASSETS_DIR = "assets"
+PLOTLY_ASSET = "plotly.min.js"
 HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
 #: The report chrome's words; each is the label ``report_<key>`` in atmp_lib/labels/report.csv.
@@ -145,9 +149,8 @@ def _exporter() -> HTMLExporter:
 
 
 def preload() -> None:
-    """Build the exporter and read plotly.js now (e.g. while a kernel starts)."""
+    """Build the exporter now (e.g. while a kernel starts)."""
     _ = _exporter().template  # compiles the Jinja template
-    plotly_js()
 
 
 def notebook_title(nb: NotebookNode) -> str | None:
@@ -164,8 +167,9 @@ def _markdown_texts(cell: NotebookNode) -> list[str]:
     if cell.get("cell_type") == "markdown":
         return [_joined(cell.get("source", ""))]
     outputs = cell.get("outputs", [])
-    return [_joined(o["data"]["text/markdown"]) for o in outputs if "text/markdown" in o.get(
-        "data", {})]
+    return [
+        _joined(o["data"]["text/markdown"]) for o in outputs if "text/markdown" in o.get("data", {})
+    ]
 
 
 def _joined(text: str | list[str]) -> str:
@@ -185,36 +189,75 @@ def first_heading(markdown: str) -> str | None:
     return None
 
 
-def render_page(
-    nb: NotebookNode, *, lang: str | None, title: str, nav: PageNav, footer: str = ""
-) -> str:
-    """The HTML page of one executed notebook, with navigation and table of contents."""
+def render_page(nb: NotebookNode, *, lang: str | None, title: str) -> str:
+    """The HTML page of one executed notebook with its table of contents; navigation,
+    footer and plotly.js are left for :func:`finish_page`."""
     exporter = _exporter()
     exporter.language_code = lang if lang in LANGUAGES else "en"
     nb.metadata["title"] = title
-    extra = {
-        "css": PAGE_CSS,
-        "plotly_js": PLOTLY_JS_SLOT,
-        "nav_html": nav_html(nav, lang),
-        "footer_html": html.escape(footer),
+    body, _ = exporter.from_notebook_node(nb, resources={"atmp": {"css": PAGE_CSS}})
+    return insert_toc(body, lang)
+
+
+def finish_page(page: str, *, nav: PageNav, lang: str | None, footer: str, plotly_tag: str) -> str:
+    """Fill a rendered page's navigation bar, footer and plotly.js for one run."""
+    page = _between(page, NAV_START, NAV_END, nav_html(nav, lang))
+    page = _between(page, FOOTER_START, FOOTER_END, html.escape(footer))
+    return _between(page, PLOTLY_START, PLOTLY_END, plotly_tag)
+
+
+def relative_href(from_page: str, to_path: str) -> str:
+    """The link from one file of the run folder to another (both given from its root)."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+
+
+def write_claims(path: Path, pages: list[tuple[str, str, Path]], raw_dir: Path) -> dict[str, Any]:
+    """The claims register of the given pages (page, language, executed notebook): every
+    number each states and the recorded claim that explains it; returns its summary."""
+    import nbformat
+
+    from atmp_lib import claims
+
+    sources = claims.source_texts(raw_dir)
+    statements = []
+    for page, lang, notebook in pages:
+        nb = nbformat.read(notebook, as_version=4)
+        statements += claims.register(nb, page, lang, sources)
+    claims.write_register(path, statements)
+    return {
+        "file": path.name,
+        "statements": len(statements),
+        "unexplained": len(claims.unexplained(statements)),
     }
-    body, _ = exporter.from_notebook_node(nb, resources={"atmp": extra})
-    return embed_plotly_js(insert_toc(body, lang))
 
 
-def embed_plotly_js(page: str) -> str:
-    """Put plotly.js into its slot in ``<head>`` after nbconvert is done with the page, so
-    that nbconvert's HTML clean-up pass never parses the 5 MB library."""
-    slot = page.find(PLOTLY_JS_SLOT)
-    if slot < 0 or slot > page.find("</head>"):
-        raise ValueError("page has no plotly.js slot in <head> (not made by the atmp template)")
-    return page[:slot] + plotly_js() + page[slot + len(PLOTLY_JS_SLOT):]
+def plotly_file_tag(href: str) -> str:
+    """The script tag of a page that uses the run folder's shared plotly.js."""
+    return f'<script type="text/javascript" id="atmp-plotlyjs" src="{html.escape(href)}"></script>'
+
+
+def plotly_inline_tag() -> str:
+    """The script tag of a self-contained page: plotly.js inline."""
+    return f'<script type="text/javascript" id="atmp-plotlyjs">{plotly_js()}</script>'
+
+
+def write_assets(run_dir: Path) -> Path:
+    """Write the run folder's shared plotly.js once; returns its path."""
+    target = run_dir / ASSETS_DIR / PLOTLY_ASSET
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(plotly_js(), encoding="utf-8")
+        temporary.replace(target)
+    return target
 
 
 def write_page(path: Path, page: str) -> None:
-    """Write a page (UTF-8)."""
+    """Write a page (UTF-8) through a temporary file, so a page is whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    temporary.replace(path)
 
 
 def nav_html(nav: PageNav, lang: str | None) -> str:
@@ -234,13 +277,6 @@ def _nav_link(css_class: str, rel: str, href: str, text: str) -> str:
     # attributes in the order nbconvert's HTML clean-up writes them, so pages look the same
     # before and after replace_nav
     return f'<a class="{css_class}" href="{html.escape(href)}" rel="{rel}">{html.escape(text)}</a>'
-
-
-
-def replace_nav(path: Path, nav: PageNav, lang: str | None) -> None:
-    """Rewrite the navigation bar of a written page (e.g. once all section titles are known)."""
-    page = path.read_text(encoding="utf-8")
-    path.write_text(_between(page, NAV_START, NAV_END, nav_html(nav, lang)), encoding="utf-8")
 
 
 def _between(page: str, start: str, end: str, content: str) -> str:
@@ -327,10 +363,12 @@ def index_html(run_id: str, status: str, groups: list[IndexGroup], created: str)
     """The run's entry page: sections in order, grouped by parameter file and language."""
     lang = groups[0].lang if groups else "en"
     words = ui_text(lang)
-    body = [f"<h1>{html.escape(words['title'])}</h1>",
-            f'<p class="atmp-meta">{words["run"]} {html.escape(run_id)} · {html.escape(created)}'
-            f' · {words["status"]}: <span class="atmp-status-{html.escape(status)}">'
-            f"{html.escape(words.get(status, status))}</span></p>"]
+    body = [
+        f"<h1>{html.escape(words['title'])}</h1>",
+        f'<p class="atmp-meta">{words["run"]} {html.escape(run_id)} · {html.escape(created)}'
+        f' · {words["status"]}: <span class="atmp-status-{html.escape(status)}">'
+        f"{html.escape(words.get(status, status))}</span></p>",
+    ]
     for group in groups:
         body += _group_html(group, show_heading=len(groups) > 1 or bool(group.parameters))
     return (
@@ -338,9 +376,7 @@ def index_html(run_id: str, status: str, groups: list[IndexGroup], created: str)
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>{html.escape(words['title'])}</title>\n"
-        f"<style>{INDEX_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        f"<style>{INDEX_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
 
 

@@ -1,0 +1,90 @@
+"""What a run reads, loaded and validated before any kernel starts.
+
+Sections (the notebooks' parameters cells), the chosen parameter files and the data are
+all checked, and every problem is collected: invalid input raises one
+:class:`~atmp_lib.errors.InputError` listing them all, and nothing is executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from atmp_lib import params as params_mod
+from atmp_lib.errors import DataError, InputError
+from atmp_lib.params import ParamsFile, Section
+from atmp_lib.paths import Project, display_path
+
+DEFAULT_PARAMS = "default.yaml"
+
+
+@dataclass
+class Inputs:
+    """Everything validated that a run or a refresh needs."""
+
+    project: Project
+    sections: list[Section]
+    params_files: list[ParamsFile]
+
+
+def check_inputs(
+    project: Project, section_names: list[str], params_paths: list[Path], check_data: bool = True
+) -> Inputs:
+    """Load and validate sections, parameter files and data; raise listing every problem.
+
+    The data are validated first: a value rule that reads broken data is skipped (the data
+    problems are listed instead of a traceback)."""
+    broken_data = data_problems(project) if check_data else []
+    sections, problems = params_mod.load_sections(project.notebooks_dir, project.root)
+    problems += params_mod.load_extensions()
+    if not sections:
+        folder = display_path(project.notebooks_dir, project.root)
+        problems.append(f"{folder}: no section notebooks (NN_<name>.ipynb) found")
+    chosen, found = params_mod.select_sections(sections, section_names)
+    problems += found
+    problems += _unless_data_broken(lambda: params_mod.validate_defaults(sections, project.root))
+    files = []
+    for path in params_paths:
+        loaded, found = params_mod.load_params_file(path, project.root)
+        problems += found
+        if loaded is not None:
+            problems += _unless_data_broken(
+                lambda f=loaded: params_mod.validate_values(f.values, sections, f.label)
+            )
+            files.append(loaded)
+    problems += broken_data
+    if problems:
+        raise InputError(problems)
+    return Inputs(project=project, sections=chosen, params_files=files)
+
+
+def _unless_data_broken(check: Callable[[], list[str]]) -> list[str]:
+    """The problems ``check`` finds; none when it stops on invalid data (listed apart)."""
+    try:
+        return check()
+    except DataError:
+        return []
+
+
+def data_problems(project: Project) -> list[str]:
+    """Every problem the data package of the project has."""
+    try:
+        from atmp_lib.datasets import validate_all
+    except ImportError as error:
+        return [
+            f"cannot import atmp_lib.datasets.validate_all, so the data cannot be "
+            f"validated ({error})"
+        ]
+    return list(validate_all(project.data_dir))
+
+
+def params_paths_for(project: Project, given: list[str], all_params: bool) -> list[Path]:
+    """The parameter files chosen on the command line (default: params/default.yaml)."""
+    if all_params:
+        return params_mod.list_params_files(project.params_dir) or [
+            project.params_dir / DEFAULT_PARAMS
+        ]
+    if given:
+        return [params_mod.resolve_params_file(item, project.root) for item in given]
+    return [project.params_dir / DEFAULT_PARAMS]

@@ -1,0 +1,78 @@
+"""The few places that rely on another package's internals, kept in one small module.
+
+Each is covered by ``tests/test_seams.py``, which fails loudly when an upgrade of that
+package changes what is relied on here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+PAPERMILL_ENGINE = "atmp"
+
+
+def mimetype_renderer_base() -> type:
+    """plotly's base class for renderers that return a mime bundle (not public API)."""
+    from plotly.io._base_renderers import MimetypeRenderer
+
+    return MimetypeRenderer
+
+
+@cache
+def papermill_engine() -> str:
+    """Register and name a papermill engine that saves the notebook less often.
+
+    papermill writes the whole notebook whenever any cell (markdown too) starts and
+    completes; for short sections that is about half their time. This engine saves when a
+    *code* cell starts (so the file shows the running cell and all earlier outputs) and at
+    the end (after an error too); papermill still saves during long cells. papermill builds
+    its execution manager inside ``Engine.execute_notebook``, so that method is repeated
+    here with the other manager.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class StartSavingManager(NotebookExecutionManager):
+        _skip_save = False
+
+        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self._skip_save = cell.get("cell_type") != "code"
+            super().cell_start(cell, cell_index, **kwargs)
+
+        def cell_complete(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self._skip_save = True
+            super().cell_complete(cell, cell_index, **kwargs)
+
+        def save(self, **kwargs: Any) -> None:
+            if not self._skip_save or self.end_time is not None:
+                super().save(**kwargs)
+
+    class SavingLessEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: str | None = None,
+            progress_bar: bool | dict = True,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            manager = StartSavingManager(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            manager.notebook_start()
+            try:
+                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                manager.cleanup_pbar()
+                manager.notebook_complete()
+            return manager.nb
+
+    papermill_engines.register(PAPERMILL_ENGINE, SavingLessEngine)
+    return PAPERMILL_ENGINE

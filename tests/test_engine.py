@@ -1,0 +1,195 @@
+"""The report engine's planning, cache, reuse and pruning (on the tiny fixture project)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from atmp_lib import params
+from atmp_lib.engine import cli, planning, prune
+from atmp_lib.engine.cache import ResultCache
+from atmp_lib.params import ParamsFile
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_project(target: Path) -> Path:
+    root = target / "project"
+    shutil.copytree(FIXTURES / "project", root)
+    return root
+
+
+def sections(root: Path) -> list[params.Section]:
+    found, problems = params.load_sections(root / "notebooks", root)
+    assert problems == []
+    return found
+
+
+def params_file(root: Path, name: str, values: dict) -> ParamsFile:
+    return ParamsFile(root / "params" / f"{name}.yaml", f"params/{name}.yaml", values)
+
+
+def run(root: Path, out: Path, *args: str) -> tuple[int, dict, str]:
+    """``atmp-report run`` in this process; the exit code, the manifest and stderr."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main(["--root", str(root), "run", "--no-progress", "--output-dir", str(out),
+                         *args])  # fmt: skip
+    run_dir = max(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return code, json.loads((run_dir / "manifest.json").read_text()), stderr.getvalue()
+
+
+def sources(manifest: dict) -> list[tuple[str, str, str]]:
+    return [(g["key"], s["section"], s["source"]) for g in manifest["runs"] for s in g["sections"]]
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def test_a_file_a_section_does_not_read_does_not_multiply_it(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    files = [
+        params_file(root, "default", {}),
+        params_file(root, "beta_only", {"seed": 3}),
+        params_file(root, "same_as_default", {"growth_share": 50.0, "seed": 0}),
+    ]
+    groups = planning.plan_groups(files, sections(root), "both")
+    plan = planning.plan(groups, "fingerprint")
+    assert len(groups) == 6
+    # alpha once per language; beta once per language for defaults and once for seed 3
+    assert sorted((e.section.name, e.lang, e.home) for e in plan.executions) == [
+        ("01_alpha", "en", "default/en"), ("01_alpha", "sv", "default/sv"),
+        ("02_beta", "en", "beta_only/en"), ("02_beta", "en", "default/en"),
+        ("02_beta", "sv", "beta_only/sv"), ("02_beta", "sv", "default/sv"),
+    ]  # fmt: skip
+    alpha = sections(root)[0]
+    assert plan.execution(groups[2], alpha).home == "default/en"
+
+
+def test_the_cache_key_changes_with_each_input(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    alpha = sections(root)[0]
+    base = planning.execution_key("f", alpha, "en", {"countries": ["GB"]})
+    assert base == planning.execution_key("f", alpha, "en", {"countries": ["GB"]})
+    assert base != planning.execution_key("g", alpha, "en", {"countries": ["GB"]})
+    assert base != planning.execution_key("f", alpha, "sv", {"countries": ["GB"]})
+    assert base != planning.execution_key("f", alpha, "en", {"countries": ["US"]})
+    alpha.path.write_text(alpha.path.read_text().replace("Countries", "Länder"))
+    assert base != planning.execution_key("f", alpha, "en", {"countries": ["GB"]})
+
+
+def test_the_fingerprint_follows_data_parameter_files_and_library(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    project = cli.find_project(root)
+    before = planning.fingerprint(project)
+    assert planning.fingerprint(project) == before
+    (root / "data" / "sample.csv").write_text("changed\n")
+    after_data = planning.fingerprint(project)
+    (root / "params" / "new.yaml").write_text("seed: 1\n")
+    assert len({before, after_data, planning.fingerprint(project)}) == 3
+
+
+# --------------------------------------------------------------------------- reuse
+
+
+@pytest.mark.slow
+def test_unchanged_rerun_reuses_results_and_force_or_a_change_executes(tmp_path: Path) -> None:
+    root, out = copy_project(tmp_path), tmp_path / "out"
+    code, first, _ = run(root, out)
+    assert code == 0 and first["executions"] == {"planned": 2, "executed": 2, "reused": 0}
+    code, second, _ = run(root, out)
+    assert code == 0 and second["executions"] == {"planned": 2, "executed": 0, "reused": 2}
+    assert [s["reused_from"] for g in second["runs"] for s in g["sections"]] == [
+        first["run_id"]] * 2
+    run_dir = out / second["run_id"]
+    page = (run_dir / "default" / "en" / "02_beta.html").read_text()
+    assert second["run_id"] in page  # the footer names the run that published the page
+    assert 'rel="prev">' in page and (run_dir / "default" / "en" / "01_alpha.ipynb").is_file()
+
+    beta = root / "notebooks" / "02_beta.ipynb"
+    beta.write_text(beta.read_text().replace('"note = \\"plain\\"', '"note = \\"changed\\"'))
+    code, third, _ = run(root, out)
+    assert code == 0
+    assert sources(third) == [("default/en", "01_alpha", "reused"),
+                              ("default/en", "02_beta", "executed")]  # fmt: skip
+    code, forced, _ = run(root, out, "--force")
+    assert code == 0 and forced["executions"]["executed"] == 2
+    code, fresh, _ = run(root, tmp_path / "elsewhere")
+    assert code == 0 and fresh["executions"]["executed"] == 2
+
+
+@pytest.mark.slow
+def test_pages_share_one_plotly_file_unless_self_contained(tmp_path: Path) -> None:
+    root, out = copy_project(tmp_path), tmp_path / "out"
+    _, shared, _ = run(root, out, "alpha")
+    run_dir = out / shared["run_id"]
+    page = (run_dir / "default" / "en" / "01_alpha.html").read_text()
+    assert 'src="../../assets/plotly.min.js"' in page
+    assert (run_dir / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    assert len(page) < 1_000_000
+    _, single, _ = run(root, out, "alpha", "--self-contained")
+    run_dir = out / single["run_id"]
+    assert not (run_dir / "assets").exists()
+    page = (run_dir / "default" / "en" / "01_alpha.html").read_text()
+    assert page.count("* plotly.js v") == 1 and "assets/plotly" not in page
+
+
+# --------------------------------------------------------------------------- prune
+
+
+def fake_run(out: Path, run_id: str, keys: list[str], status: str = "succeeded") -> None:
+    folder = out / run_id
+    folder.mkdir(parents=True)
+    sections = [{"section": "s", "cache_key": key} for key in keys]
+    record = {"run_id": run_id, "status": status, "runs": [{"sections": sections}]}
+    (folder / "manifest.json").write_text(json.dumps(record))
+    for key in keys:
+        (out / ".cache" / key).mkdir(parents=True, exist_ok=True)
+
+
+RUNS = [f"2026110{day}T000000.000Z-00000{day}" for day in range(1, 6)]
+
+
+@pytest.fixture
+def runs(tmp_path: Path) -> Path:
+    out = tmp_path / "reports"
+    for day, run_id in enumerate(RUNS, start=1):
+        fake_run(out, run_id, [f"key{day}", "shared"])
+    os.symlink(RUNS[1], out / "latest")
+    return out
+
+
+def test_prune_keeps_the_newest_and_the_latest_one(runs: Path) -> None:
+    result = prune.prune(runs, keep=2)
+    assert result.removed == [RUNS[0], RUNS[2]]
+    assert prune.run_ids(runs) == [RUNS[1], RUNS[3], RUNS[4]]
+    assert sorted(ResultCache(runs).keys()) == ["key2", "key4", "key5", "shared"]
+    assert os.readlink(runs / "latest") == RUNS[1]
+
+
+def test_prune_by_date_and_dry_run(runs: Path) -> None:
+    since = datetime(2026, 11, 4, tzinfo=UTC)
+    assert prune.prune(runs, since=since, dry_run=True).removed == [RUNS[0], RUNS[2]]
+    assert prune.run_ids(runs) == RUNS
+    prune.prune(runs, since=since)
+    assert prune.run_ids(runs) == [RUNS[1], RUNS[3], RUNS[4]]
+
+
+def test_prune_leaves_a_run_in_progress(runs: Path) -> None:
+    fake_run(runs, "20261030T000000.000Z-00000a", ["k"], status="running")
+    assert "20261030T000000.000Z-00000a" not in prune.prune(runs, keep=1).removed
+
+
+def test_prune_command_needs_a_rule(runs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_project(runs.parent)
+    assert cli.main(["--root", str(root), "prune", "--output-dir", str(runs)]) == 2
+    assert "give --keep N, --since YYYY-MM-DD or both" in capsys.readouterr().err
+    assert cli.main(["--root", str(root), "prune", "--keep", "4", "--output-dir", str(runs)]) == 0
+    assert "removed 1 runs" in capsys.readouterr().out
