@@ -1,0 +1,47 @@
+"""What atmp_lib.seams relies on in other packages still holds; an upgrade that breaks it
+fails here, by name, rather than somewhere in a report run."""
+
+from __future__ import annotations
+
+import inspect
+
+import plotly.graph_objects as go
+
+
+def test_plotly_mimetype_renderer_still_builds_bundles_from_to_mimebundle() -> None:
+    from atmp_lib.charts import ReportRenderer
+    from atmp_lib.seams import mimetype_renderer_base
+
+    base = mimetype_renderer_base()
+    assert issubclass(ReportRenderer, base)
+    assert "to_mimebundle" in vars(base)
+    bundle = ReportRenderer().to_mimebundle(go.Figure(go.Bar(x=[1], y=[2])).to_dict())
+    assert {"application/vnd.plotly.v1+json", "text/html"} <= set(bundle)
+
+
+def test_papermill_engine_method_is_still_the_one_the_seam_repeats() -> None:
+    """The seam repeats Engine.execute_notebook with another execution manager; if papermill
+    changes that method (its signature or what it calls), the repetition must be reviewed."""
+    from papermill.engines import Engine, NotebookExecutionManager
+
+    signature = inspect.signature(Engine.execute_notebook)
+    assert list(signature.parameters) == [
+        "nb", "kernel_name", "output_path", "progress_bar", "log_output",
+        "autosave_cell_every", "kwargs",
+    ]  # fmt: skip
+    source = inspect.getsource(Engine.execute_notebook)
+    for step in ("NotebookExecutionManager(", "nb_man.notebook_start()",
+                 "cls.execute_managed_notebook(", "nb_man.cleanup_pbar()",
+                 "nb_man.notebook_complete()"):  # fmt: skip
+        assert step in source, step
+    for hook in ("cell_start", "cell_complete", "save", "notebook_start", "notebook_complete"):
+        assert callable(getattr(NotebookExecutionManager, hook)), hook
+
+
+def test_the_seam_registers_its_engine_with_papermill() -> None:
+    from papermill.engines import papermill_engines
+
+    from atmp_lib.seams import papermill_engine
+
+    name = papermill_engine()
+    assert papermill_engines.get_engine(name).__name__ == "SavingLessEngine"
