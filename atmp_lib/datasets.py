@@ -12,6 +12,7 @@ the same pass.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -31,6 +32,7 @@ TRUE_VALUES = {"true"}
 FALSE_VALUES = {"false"}
 PANDAS_DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 NUMERIC_FACT_FIELDS = ("value", "low", "high")
+MAX_FILE_BYTES = 20_000_000  # far above any table of the package; refuses a runaway file
 
 
 DataValidationError = DataError  # a table does not match its schema (``problems`` lists all)
@@ -94,16 +96,34 @@ class RawTable:
 
 
 def descriptor(directory: Path | None = None) -> dict[str, Any]:
-    """Return the parsed ``datapackage.json``."""
+    """Return the parsed ``datapackage.json``; a clear DataError when it cannot be read."""
     path = (directory or default_data_dir()) / DESCRIPTOR
-    return json.loads(path.read_text(encoding="utf-8"))
+    label = f"{path.parent.name}/{DESCRIPTOR}"
+    text = _read_text(path, label)
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(
+            f"{label}, line {error.lineno}, column {error.colno}: invalid JSON ({error.msg})"
+        ) from None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("resources"), list):
+        raise DataError(f"{label}: expected an object with a list of 'resources'")
+    return parsed
 
 
 def resources(directory: Path | None = None) -> dict[str, Resource]:
     """Every table declared in the descriptor, by name, in declaration order."""
-    return {
-        spec["name"]: Resource.from_descriptor(spec) for spec in descriptor(directory)["resources"]
-    }
+    directory = directory or default_data_dir()
+    found = {}
+    for number, spec in enumerate(descriptor(directory)["resources"], start=1):
+        try:
+            resource = Resource.from_descriptor(spec)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise DataError(
+                f"{directory.name}/{DESCRIPTOR}: resource {number} is incomplete ({error!r})"
+            ) from None
+        found[resource.name] = resource
+    return found
 
 
 def table_names(directory: Path | None = None) -> list[str]:
@@ -128,11 +148,11 @@ def load(name: str, directory: Path | None = None) -> pd.DataFrame:
 def validate_table(name: str, directory: Path | None = None) -> list[str]:
     """Every problem in one table (an empty list when it is valid)."""
     directory = directory or default_data_dir()
-    resource = _resource(name, directory)
     try:
+        resource = _resource(name, directory)
         raw = read_raw(resource, directory)
-    except FileNotFoundError:
-        return [f"{_label(resource, directory)}: file not found"]
+    except DataError as error:
+        return error.problems
     return _validate(resource, raw, directory)
 
 
@@ -141,8 +161,8 @@ def validate_all(directory: Path | None = None) -> list[str]:
     directory = directory or default_data_dir()
     try:
         names = table_names(directory)
-    except (OSError, json.JSONDecodeError, KeyError) as error:
-        return [f"{directory / DESCRIPTOR}: cannot read the descriptor ({error})"]
+    except DataError as error:
+        return error.problems
     return [problem for name in names for problem in validate_table(name, directory)]
 
 
@@ -154,13 +174,43 @@ def split_list(cell: object, separator: str = ";") -> list[str]:
 
 
 def read_raw(resource: Resource, directory: Path) -> RawTable:
-    """Read a table's CSV as strings, keeping empty cells as empty strings."""
-    path = directory / resource.path
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
+    """Read a table's CSV as strings, keeping empty cells as empty strings; any fault in
+    reading it (missing, a folder, unreadable, not UTF-8, empty, not CSV) is a DataError
+    naming the file (and the row where there is one). A UTF-8 byte-order mark is allowed."""
+    label = _label(resource, directory)
+    text = _read_text(directory / resource.path, label)
+    if not text.strip():
+        raise DataError(f"{label}: the file is empty (expected a header row)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
         header = next(reader, [])
         rows = [dict(zip(header, _pad(row, len(header)), strict=False)) for row in reader]
-    return RawTable(label=_label(resource, directory), header=header, rows=rows)
+    except csv.Error as error:
+        raise DataError(f"{label}, row {reader.line_num - 1}: not valid CSV ({error})") from None
+    return RawTable(label=label, header=header, rows=rows)
+
+
+def _read_text(path: Path, label: str) -> str:
+    """A data file's text (UTF-8, a byte-order mark dropped), or a DataError saying why not."""
+    try:
+        if path.is_dir():
+            raise DataError(f"{label}: is a folder, not a file")
+        if path.exists() and not path.is_file():
+            raise DataError(f"{label}: is not a regular file")
+        if path.exists() and path.stat().st_size > MAX_FILE_BYTES:
+            raise DataError(f"{label}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DataError(f"{label}: file not found") from None
+    except PermissionError:
+        raise DataError(f"{label}: cannot be read (permission denied)") from None
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{label}: not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start})"
+        ) from None
+    except OSError as error:
+        raise DataError(f"{label}: cannot be read ({error.strerror or error})") from None
 
 
 def _pad(row: list[str], width: int) -> list[str]:

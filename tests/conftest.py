@@ -57,3 +57,14 @@ competences = _table_fixture("competences")
 topic_map = _table_fixture("topic_competence_map")
 course_supply = _table_fixture("course_supply")
 initiatives = _table_fixture("international_initiatives")
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of the project's notebooks, parameters and data."""
+    root = tmp_path / "project"
+    for folder in ("notebooks", "params", "data"):
+        shutil.copytree(PROJECT_ROOT / folder, root / folder)
+    for path in (root / "data" / "raw").iterdir():
+        path.chmod(0o644)
+    return root
