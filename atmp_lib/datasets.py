@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from atmp_lib import provenance
-from atmp_lib.errors import DataError
+from atmp_lib.errors import DataError, utf8_fault
 from atmp_lib.paths import data_dir as default_data_dir
 
 DESCRIPTOR = "datapackage.json"
@@ -205,10 +205,7 @@ def _read_text(path: Path, label: str) -> str:
     except PermissionError:
         raise DataError(f"{label}: cannot be read (permission denied)") from None
     except UnicodeDecodeError as error:
-        raise DataError(
-            f"{label}: not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "
-            f"{error.start})"
-        ) from None
+        raise DataError(f"{label}: {utf8_fault(error)}") from None
     except OSError as error:
         raise DataError(f"{label}: cannot be read ({error.strerror or error})") from None
 

@@ -50,3 +50,8 @@ class ProjectNotFound(InputError):
 
 class RunError(AtmpError):
     """A run was attempted and failed or was interrupted."""
+
+
+def utf8_fault(error: UnicodeDecodeError) -> str:
+    """What a file that is not UTF-8 text is, in words: "not UTF-8 text (byte 0xe5 at offset 9)"."""
+    return f"not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset {error.start})"

@@ -20,13 +20,18 @@ import ast
 import difflib
 import importlib
 import json
+import math
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from atmp_lib.errors import utf8_fault
+from atmp_lib.paths import display_path
 
 SECTION_PATTERN = re.compile(r"^(\d{2})_([A-Za-z0-9_]+)\.ipynb$")
 PARAMETERS_TAG = "parameters"
@@ -35,6 +40,9 @@ PARAMS_SUFFIXES = (".yaml", ".yml")
 #: Modules imported by :func:`load_extensions` before validation, so that their calls to
 #: :func:`register_rule` / :func:`register_validator` (made at import) are in force.
 EXTENSION_MODULES: tuple[str, ...] = ("atmp_lib.scenario",)
+
+MAX_PARAMS_BYTES = 1_000_000  # a parameter file is a few lines; refuse a runaway one
+SHOWN_CHARS = 60  # how much of a value a message repeats
 
 Check = Callable[[Any], str | None]
 """A value rule: returns None when the value is allowed, else what is wrong with it."""
@@ -54,14 +62,22 @@ class ParamsError(ValueError):
 # --------------------------------------------------------------------------- value rules
 
 
+def shown(value: Any) -> str:
+    """A value as a message repeats it: its repr, cut short when long."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[: SHOWN_CHARS - 15]}… ({len(text):,} characters)"
+
+
 def one_of(*choices: str) -> Check:
     """Allow exactly one of ``choices``."""
     allowed = ", ".join(choices)
 
     def check(value: Any) -> str | None:
-        if value in choices:
+        if isinstance(value, str) and value in choices:
             return None
-        return f"{value!r} is not allowed (allowed: one of {allowed})"
+        return f"{shown(value)} is not allowed (allowed: one of {allowed})"
 
     return check
 
@@ -73,11 +89,13 @@ def number_range(low: float, high: float | None = None, *, integer: bool = False
 
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"{value!r} is not a number (allowed: {allowed})"
+            return f"{shown(value)} is not a number (allowed: {allowed})"
         if integer and not isinstance(value, int):
-            return f"{value!r} is not an integer (allowed: {allowed})"
+            return f"{shown(value)} is not an integer (allowed: {allowed})"
+        if not math.isfinite(value):
+            return f"{shown(value)} is not a finite number (allowed: {allowed})"
         if value < low or (high is not None and value > high):
-            return f"{value!r} is out of range (allowed: {allowed})"
+            return f"{shown(value)} is out of range (allowed: {allowed})"
         return None
 
     return check
@@ -89,10 +107,10 @@ def distinct_items_of(*choices: str) -> Check:
 
     def check(value: Any) -> str | None:
         if not isinstance(value, list | tuple) or not value:
-            return f"{value!r} is empty or not a list (allowed: {allowed})"
-        unknown = [item for item in value if item not in choices]
+            return f"{shown(value)} is empty or not a list (allowed: {allowed})"
+        unknown = [item for item in value if not isinstance(item, str) or item not in choices]
         if unknown:
-            return f"{', '.join(map(repr, unknown))} not allowed (allowed: {allowed})"
+            return f"{', '.join(map(shown, unknown))} not allowed (allowed: {allowed})"
         repeated = sorted({item for item in value if value.count(item) > 1})
         if repeated:
             return f"duplicate {', '.join(map(repr, repeated))} (allowed: {allowed})"
@@ -145,8 +163,10 @@ def load_extensions() -> list[str]:
         try:
             importlib.import_module(module)
         except Exception as error:  # any import-time failure means unchecked rules
-            problems.append(f"cannot import {module}, so its parameter rules cannot be "
-                            f"checked ({type(error).__name__}: {error})")
+            problems.append(
+                f"cannot import {module}, so its parameter rules cannot be "
+                f"checked ({type(error).__name__}: {error})"
+            )
     return problems
 
 
@@ -213,12 +233,21 @@ def load_sections(notebooks_dir: Path, root: Path) -> tuple[list[Section], list[
 
 def read_parameters_cell(path: Path, label: str) -> tuple[dict[str, Parameter], list[str]]:
     """The literal assignments of the notebook's one cell tagged ``parameters``."""
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    tagged = [c for c in cells if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        return {}, [f"{label}: not a notebook (expected a JSON object with a list of cells)"]
+    tagged = [c for c in cells if PARAMETERS_TAG in _tags(c)]
     if len(tagged) != 1:
         return {}, [f"{label}: expected one cell tagged 'parameters', found {len(tagged)}"]
     source = tagged[0].get("source", "")
     return parse_parameters(source if isinstance(source, str) else "".join(source), label)
+
+
+def _tags(cell: dict) -> list:
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags", []) if isinstance(metadata, dict) else []
+    return tags if isinstance(tags, list) else []
 
 
 def parse_parameters(source: str, label: str) -> tuple[dict[str, Parameter], list[str]]:
@@ -280,8 +309,10 @@ def select_sections(sections: list[Section], wanted: list[str]) -> tuple[list[Se
     for item in wanted:
         section = find_section(sections, item)
         if section is None:
-            problems.append(f"unknown section {item!r}{_suggest_section(item, sections)}; "
-                            f"the sections are: {names}")
+            problems.append(
+                f"unknown section {item!r}{_suggest_section(item, sections)}; "
+                f"the sections are: {names}"
+            )
         elif section not in chosen:
             chosen.append(section)
     return sorted(chosen, key=lambda s: s.name), problems
@@ -324,7 +355,7 @@ def resolve_params_file(given: str, root: Path) -> Path:
     in_params = root / "params" / (given if path.suffix else f"{given}.yaml")
     for candidate in (path, root / given, root / "params" / given, in_params):
         if candidate.is_file():
-            return candidate.resolve()
+            return candidate.absolute()
     if path.is_absolute():
         return path
     return in_params if path.name == given else root / path
@@ -337,9 +368,18 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"a parameter name must be a plain word, not a {type(key).__name__}",
+                    key_node.start_mark,
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})",
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first on line {seen[key] + 1})",
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark.line
@@ -347,29 +387,59 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def load_params_file(path: Path, root: Path) -> tuple[ParamsFile | None, list[str]]:
-    """Parse a YAML parameter file; syntax errors name file and line."""
+    """Parse a YAML parameter file; every fault (not a readable regular file, too large,
+    not UTF-8, invalid YAML, anchors or aliases, not a mapping, odd keys) names the file."""
     label = display_path(path, root)
-    if not path.is_file():
-        known = ", ".join(p.name for p in list_params_files(root / "params")) or "none"
-        return None, [f"{label}: parameter file not found (files in params/: {known})"]
+    text, problem = _read_params_text(path, root, label)
+    if problem:
+        return None, [problem]
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        if any(
+            isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)
+        ):
+            return None, [
+                f"{label}: anchors and aliases (&name, *name) are not allowed in parameter files"
+            ]
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark else ""
         problem = error.problem or error.context or "invalid YAML"
         return None, [f"{label}{line}: {problem}"]
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        return None, [f"{label}: invalid YAML ({error})"]
+    except (yaml.YAMLError, RecursionError) as error:
+        return None, [f"{label}: invalid YAML ({type(error).__name__})"]
     if data is None:
         data = {}
     if not isinstance(data, dict):
         kind = type(data).__name__
         return None, [f"{label}: expected a mapping of parameter names to values, got {kind}"]
     bad_keys = [k for k in data if not isinstance(k, str) or not k.isidentifier()]
-    problems = [f"{label}: parameter name {k!r} is not a valid Python name" for k in bad_keys]
+    problems = [f"{label}: parameter name {shown(k)} is not a valid Python name" for k in bad_keys]
     values = {k: v for k, v in data.items() if k not in bad_keys}
     return ParamsFile(path=path, label=label, values=values), problems
+
+
+def _read_params_text(path: Path, root: Path, label: str) -> tuple[str, str | None]:
+    """The file's text, or the reason it cannot be a parameter file."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        known = ", ".join(p.name for p in list_params_files(root / "params")) or "none"
+        return "", f"{label}: parameter file not found (files in params/: {known})"
+    except OSError as error:  # a symlink loop, a name too long, ...
+        return "", f"{label}: cannot be opened ({error.strerror or error})"
+    if stat.S_ISDIR(status.st_mode):
+        return "", f"{label}: is a folder, not a parameter file"
+    if not stat.S_ISREG(status.st_mode):
+        return "", f"{label}: is not a regular file (a device, pipe or socket)"
+    if status.st_size > MAX_PARAMS_BYTES:
+        return "", f"{label}: larger than {MAX_PARAMS_BYTES // 1_000_000} MB; not a parameter file"
+    try:
+        return path.read_bytes().decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        return "", f"{label}: {utf8_fault(error)}"
+    except OSError as error:
+        return "", f"{label}: cannot be read ({error.strerror or error})"
 
 
 # --------------------------------------------------------------------------- validation
@@ -493,11 +563,3 @@ def _validator_problems(
 def section_values(section: Section, values: Mapping[str, Any]) -> dict[str, Any]:
     """The subset of ``values`` that this section's parameters cell declares."""
     return {name: value for name, value in values.items() if name in section.parameters}
-
-
-def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to the project root when inside it (``params/x.yaml``)."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -9,6 +9,7 @@ finds the same project inside them as the command that started them.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -72,11 +73,22 @@ def find_project(explicit: Path | None = None, start: Path | None = None) -> Pro
 
 
 def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` when inside it (``params/x.yaml``), else as given."""
+    """``path`` relative to ``root`` when inside it (``params/x.yaml``), else as given; never
+    fails (a symbolic-link loop is shown as written)."""
+    base = _resolved(root)
+    for candidate in (_resolved(path), Path(os.path.abspath(path))):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+def _resolved(path: Path) -> Path:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop
+        return Path(os.path.abspath(path))
 
 
 @contextlib.contextmanager
