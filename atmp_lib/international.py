@@ -307,14 +307,17 @@ def rounded_outward(value: float, qualifier: str, decimals: int) -> float:
     return round(value, decimals)
 
 
-def whole_equivalent(figure: Derived, facts: pd.DataFrame) -> tuple[int, str] | None:
-    """A Swedish equivalent in whole units with its qualifier, or None when below one.
-
-    A scaled count is never exact (populations are not the size of a sector), so an exact
-    or approximate input gives "about"; a bound keeps its direction.
-    """
+def shown_qualifier(figure: Derived, facts: pd.DataFrame) -> str:
+    """The qualifier a rounded derived figure is shown with: a bound keeps its direction;
+    anything else is "about", since the shown value is rounded (and a population is not
+    the size of a sector)."""
     bound = bound_of(figure, facts)
-    qualifier = bound if bound in ("at_least", "up_to") else "approx"
+    return bound if bound in ("at_least", "up_to") else "approx"
+
+
+def whole_equivalent(figure: Derived, facts: pd.DataFrame) -> tuple[int, str] | None:
+    """A Swedish equivalent in whole units with its qualifier, or None when below one."""
+    qualifier = shown_qualifier(figure, facts)
     whole = int(rounded_outward(figure.value, qualifier, 0))
     return None if whole < 1 else (whole, qualifier)
 
@@ -603,7 +606,8 @@ def _bounded_text(value: float, qualifier: str, decimals: int, lang: str) -> str
 
 def display_rate(figure: Derived, facts: pd.DataFrame, lang: str) -> str:
     """A per-million rate with the qualifier of its input, recorded with its formula."""
-    text = _bounded_text(figure.value, bound_of(figure, facts), decimals_for(figure.value), lang)
+    qualifier = shown_qualifier(figure, facts)
+    text = _bounded_text(figure.value, qualifier, decimals_for(figure.value), lang)
     return claims.record(text, figure.value, f"derived:{figure.formula}")
 
 
@@ -742,7 +746,7 @@ def derived_table(
             _derived_row(
                 rate,
                 display_rate(rate, facts, lang),
-                bound_of(rate, facts),
+                shown_qualifier(rate, facts),
                 rate_formula(rate, facts, population, lang),
                 (facts, population, lang),
             )

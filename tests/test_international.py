@@ -309,6 +309,10 @@ def test_derived_table_writes_formulas_the_language_way(initiatives, facts, popu
     assert swedish["Formel"].iloc[1] == "1,492 × 10\u202f452\u202f326 / 1\u202f000\u202f000"
     english = international.derived_table(pairs, facts, population, "en")
     assert english["Formula"].iloc[0] == "100 × 1,000,000 / 67,026,292"
+    assert (english["Value"].iloc[2], english["Kind of figure"].iloc[2]) == (
+        "about 0.045",  # 3 centres per 67 million, rounded
+        "approximate",
+    )
     assert english["Kind of figure"].iloc[3] == ""  # no equivalent below one centre
     assert english["Inputs"].iloc[1] == "uk_apprenticeship_places, population:GB, population:SE"
     note = international.derived_note(pairs, facts, population, "en")
