@@ -470,7 +470,8 @@ def test_every_number_on_the_page_is_recorded(executed) -> None:
 def test_default_page_states_the_mechanism_headline_and_verdicts(executed) -> None:
     nb = executed["default"]
     markdown = "\n".join(outputs(nb, "text/markdown"))
-    assert "Of the 11 mechanisms the report describes as in place or in development abroad" in markdown
+    headline = "Of the 11 mechanisms the report describes as in place or in development abroad"
+    assert headline in markdown
     assert "- **none, as the report states:** 1 (master's programmes adapted to ATMP)" in markdown
     page = "\n".join(outputs(nb, "text/html"))
     verdicts = datasets.load("verdicts").set_index("id")
