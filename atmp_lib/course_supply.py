@@ -1,72 +1,97 @@
-"""The domestic course-supply section: what Sweden offers for ATMP and what it leaves uncovered.
+"""The domestic course-supply section: what Sweden teaches about ATMP, and how deeply.
 
-The inventory comes from ``course_supply.csv``; the coverage matrix links each offering's
-course topics to the competence areas in demand (``competences.csv``) through the
-assumption table ``topic_competence_map.csv``. Offerings offered now are kept apart from
-those in development or under review, so the page can say which gaps the pipeline closes.
+The report finds no degree programme or tailored course aimed at ATMP at the universities;
+``course_supply.csv`` therefore keeps three categories apart: the relevant degree
+programmes (and the teaching within them that the report names as exceptions), the
+education and knowledge-raising offerings outside the programmes, and a related initiative
+that is not education. ``course_teaching.csv`` records, topic by topic and in the report's
+words, what each programme or offering teaches and how deeply; the assumption table
+``topic_competence_map.csv`` links topics to the competence areas in demand, each link
+with a strength. A cell of the coverage matrix is graded by depth (courses aimed at ATMP,
+courses not aimed at ATMP, occasional elements, nothing named), never by a bare link.
+
+Calculations (upper part) take and return frames and dataclasses with stable ids and no
+language; the views (lower part) label, format, record the numbers they state and draw.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from atmp_lib import claims
 from atmp_lib.charts import add_source_note, base_layout
 from atmp_lib.datasets import split_list
-from atmp_lib.formatting import format_number, source_note
+from atmp_lib.formatting import source_note
 from atmp_lib.i18n import check_lang, localized, t
 
 AUDIENCES = ("all", "students", "healthcare_staff", "industry", "researchers")
+AUDIENCE_NOT_STATED = "not_stated"
+CATEGORIES = ("programme", "offering", "related_initiative")
 KINDS = (
     "degree_programme",
+    "guest_lecture",
     "course",
     "course_portfolio",
     "introductory_course",
     "e_learning",
     "seminar_series",
-    "guest_lecture",
     "needs_study",
 )
-AUDIENCE_ORDER = ("students", "healthcare_staff", "industry", "researchers", "physicians")
 DEPTHS = ("none", "occasional", "partial", "dedicated")
+STATUSES = ("offered", "in_development", "held_once", "ongoing")
+MATRIX_STATUSES = ("offered", "in_development")
+TEACHING_DEPTHS = ("dedicated", "occasional", "none")
+FOCUSES = ("atmp", "related", "general")
 TOPICS = (
-    "atmp_introduction",
+    "atmp_overview",
     "gmp",
     "glp",
     "gcp",
     "quality_requirements",
     "manufacturing_technology",
-    "protein_drugs",
-    "cell_therapy",
     "gene_cell_therapy_production",
-    "genomics",
+    "atmp_gmp_manufacture",
+    "cell_therapy_operations",
 )
-CURRENT_STATUSES = ("offered",)
-PIPELINE_STATUSES = ("in_development", "under_review")
-NOT_CURRENT_STATUSES = ("in_development", "under_review", "ongoing", "held_once")
+STRENGTHS = ("direct", "part", "adjacent")
+COUNTED_STRENGTHS = ("direct", "part")
 DEMAND_FINDINGS = ("most_demanded", "hardest_to_find")
 DEMAND_GEOGRAPHY = "Sweden"
-THIN_DEPTH = "occasional"
 
-NOT_COVERED, PIPELINE_ONLY, CURRENT = 0, 1, 2
-LEVELS = (NOT_COVERED, PIPELINE_ONLY, CURRENT)
-LEVEL_COLOURS = {NOT_COVERED: "#eeeeee", PIPELINE_ONLY: "#fdae6b", CURRENT: "#2171b5"}
-DEPTH_COLOURS = {
-    "none": "#d9d9d9",
-    "occasional": "#9ecae1",
-    "partial": "#4292c6",
-    "dedicated": "#08306b",
+#: Coverage grades, weakest first: nothing named, occasional elements, courses not aimed at
+#: ATMP, courses aimed at ATMP.
+NOTHING, OCCASIONAL, DEDICATED_OTHER, DEDICATED_ATMP = 0, 1, 2, 3
+GRADES = (NOTHING, OCCASIONAL, DEDICATED_OTHER, DEDICATED_ATMP)
+GRADE_IDS = {
+    NOTHING: "nothing",
+    OCCASIONAL: "occasional",
+    DEDICATED_OTHER: "dedicated_other",
+    DEDICATED_ATMP: "dedicated_atmp",
 }
+GRADE_COLOURS = {
+    NOTHING: "#eeeeee",
+    OCCASIONAL: "#c6dbef",
+    DEDICATED_OTHER: "#6baed6",
+    DEDICATED_ATMP: "#08306b",
+}
+#: Proper names that contain a number; the page records them as such (claims basis "name:").
+NAMES_WITH_NUMBERS = ("ATMP 2030",)
+
 LIST_SEPARATOR = "; "
 EMPTY_CELL = "\u2013"
 NOTE_SEPARATOR = " \u00b7 "
-COVERAGE_HEIGHT = 760
-TABLE_FILE = "course_supply.csv"
+COVERAGE_HEIGHT = 820
+SUPPLY_FILE = "course_supply.csv"
+TEACHING_FILE = "course_teaching.csv"
 COMPETENCE_FILE = "competences.csv"
 
+
+# === calculations (no language) ==========================================================
 
 # --- parameters ------------------------------------------------------------------------
 
@@ -84,16 +109,252 @@ def check_params(lang: str, audience: str) -> None:
     check_audience(audience)
 
 
+def names_audience(cell: object, audience: str) -> bool:
+    """True when an audience cell names ``audience``."""
+    return audience in split_list(cell)
+
+
 def filter_by_audience(supply: pd.DataFrame, audience: str) -> pd.DataFrame:
-    """The offerings whose audience list contains ``audience`` ("all": every offering)."""
+    """The rows whose audience list names ``audience`` ("all": every row).
+
+    Rows whose audience the report does not state are kept only for "all"; the page names
+    them (see ``audience_not_stated``) so that a filtered page does not hide them silently.
+    """
     check_audience(audience)
     if audience == "all":
         return supply
-    keep = supply["audience"].map(lambda cell: audience in split_list(cell)).astype(bool)
+    keep = supply["audience"].map(lambda cell: names_audience(cell, audience)).astype(bool)
     return supply[keep]
 
 
-# --- labels ----------------------------------------------------------------------------
+def audience_not_stated(supply: pd.DataFrame) -> pd.DataFrame:
+    """Programmes and offerings whose audience the report does not state."""
+    keep = supply["audience"].map(lambda cell: names_audience(cell, AUDIENCE_NOT_STATED))
+    return _ordered(supply[keep.astype(bool) & (supply["category"] != "related_initiative")])
+
+
+# --- the inventory -----------------------------------------------------------------------
+
+
+def _rank(values: pd.Series, order: tuple[str, ...]) -> pd.Series:
+    """Position of each value in ``order`` (for sorting by the schema's order)."""
+    return values.map({value: index for index, value in enumerate(order)}).astype("Int64")
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    """Order by category and status, then as the table lists the rows (an editorial order:
+    a group of programmes before its exceptions)."""
+    keys = frame.assign(
+        _category=_rank(frame["category"], CATEGORIES),
+        _status=_rank(frame["status"], STATUSES),
+    )
+    return keys.sort_values(["_category", "_status"], kind="stable").drop(
+        columns=["_category", "_status"]
+    )
+
+
+def of_category(supply: pd.DataFrame, category: str) -> pd.DataFrame:
+    """The rows of one category, ordered."""
+    if category not in CATEGORIES:
+        raise ValueError(f"category {category!r} is not one of {', '.join(CATEGORIES)}")
+    return _ordered(supply[supply["category"] == category])
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of rows and the condition that selected them (for the claims register)."""
+
+    value: int
+    condition: str
+
+
+def supply_counts(supply: pd.DataFrame, audience: str) -> dict[str, Count]:
+    """The counts the introduction states, for the rows of the audience shown.
+
+    Offerings are the efforts outside the degree programmes; "aimed" counts the offerings
+    available now that are aimed at ATMP.
+    """
+    offerings = supply[supply["category"] == "offering"]
+    scope = "category=offering" + ("" if audience == "all" else f"&audience∋{audience}")
+
+    def count(frame: pd.DataFrame, condition: str) -> Count:
+        return Count(len(frame), f"{scope}{condition}")
+
+    offered = offerings[offerings["status"] == "offered"]
+    return {
+        "offerings": count(offerings, ""),
+        "offered": count(offered, "&status=offered"),
+        "aimed": count(
+            offered[offered["atmp_depth"] == "dedicated"], "&status=offered&atmp_depth=dedicated"
+        ),
+        "in_development": count(
+            offerings[offerings["status"] == "in_development"], "&status=in_development"
+        ),
+        "held_once": count(offerings[offerings["status"] == "held_once"], "&status=held_once"),
+    }
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+def grade_of(depth: str, focus: str) -> int:
+    """The coverage grade of one piece of teaching: its depth, and whether aimed at ATMP."""
+    if depth == "none":
+        return NOTHING
+    if depth == "occasional":
+        return OCCASIONAL
+    return DEDICATED_ATMP if focus == "atmp" else DEDICATED_OTHER
+
+
+def demanded_competences(competences: pd.DataFrame) -> pd.DataFrame:
+    """The areas the Swedish survey found most demanded or hardest to find, in table order."""
+    keep = competences["finding"].isin(DEMAND_FINDINGS) & (
+        competences["geography"] == DEMAND_GEOGRAPHY
+    )
+    return competences[keep]
+
+
+def matrix_offerings(supply: pd.DataFrame, teaching: pd.DataFrame) -> pd.DataFrame:
+    """The matrix columns: what is taught now or being developed, offered first.
+
+    An offering is a column even when the report names no topic for it (its column stays
+    empty); a degree-programme row is a column only when the report says what it teaches.
+    """
+    taught = set(teaching["offering_id"])
+    keep = supply["status"].isin(MATRIX_STATUSES) & (
+        (supply["category"] == "offering") | supply["id"].isin(taught)
+    )
+    frame = supply[keep]
+    keys = frame.assign(
+        _status=_rank(frame["status"], STATUSES), _category=_rank(frame["category"], CATEGORIES)
+    )
+    ordered = keys.sort_values(["_status", "_category"], kind="stable")
+    return ordered.drop(columns=["_status", "_category"])
+
+
+def teaching_links(
+    teaching: pd.DataFrame, topic_map: pd.DataFrame, competence_ids: list[str]
+) -> pd.DataFrame:
+    """Each piece of teaching joined to the competence areas its topic is linked to.
+
+    Columns: teaching_id, offering_id, topic, depth, focus, competence_id, strength,
+    counted (the link is direct or part) and grade (NOTHING when the link is not counted).
+    """
+    links = teaching.rename(columns={"id": "teaching_id"}).merge(
+        topic_map[["topic", "competence_id", "strength"]], on="topic", how="inner"
+    )
+    links = links[links["competence_id"].isin(competence_ids)]
+    counted = links["strength"].isin(COUNTED_STRENGTHS)
+    grades = [
+        grade_of(depth, focus) if ok else NOTHING
+        for depth, focus, ok in zip(links["depth"], links["focus"], counted, strict=True)
+    ]
+    links = links.assign(counted=counted.astype(bool), grade=grades)
+    columns = ["teaching_id", "offering_id", "topic", "depth", "focus", "competence_id"]
+    columns += ["strength", "counted", "grade", "source", "locator", "quote"]
+    ordered = links.sort_values(["offering_id", "competence_id", "teaching_id"], kind="stable")
+    return ordered[columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How deeply the offerings teach each competence area in demand.
+
+    ``matrix`` has one row per competence id and one column per offering id, holding the
+    best grade (NOTHING … DEDICATED_ATMP) of that offering's teaching of that area.
+    """
+
+    matrix: pd.DataFrame
+    offerings: pd.DataFrame
+    competences: pd.DataFrame
+    links: pd.DataFrame
+
+    def _best(self, competence_id: str, statuses: tuple[str, ...]) -> int:
+        ids = self.offerings.loc[self.offerings["status"].isin(statuses), "id"]
+        row = self.matrix.loc[competence_id, list(ids)]
+        return int(row.max()) if len(row) else NOTHING
+
+    def best_now(self, competence_id: str) -> int:
+        """The deepest teaching of the area among the offerings available now."""
+        return self._best(competence_id, ("offered",))
+
+    def best_in_development(self, competence_id: str) -> int:
+        """The deepest teaching of the area among the offerings being developed."""
+        return self._best(competence_id, ("in_development",))
+
+    def with_best_now(self, grade: int) -> list[str]:
+        """Competence ids whose deepest teaching now has exactly this grade, in table order."""
+        return [cid for cid in self.matrix.index if self.best_now(cid) == grade]
+
+    def deepened_by_development(self) -> list[str]:
+        """Competence ids that an offering in development would teach more deeply than now."""
+        return [
+            cid for cid in self.matrix.index if self.best_in_development(cid) > self.best_now(cid)
+        ]
+
+    def teaching(self, competence_id: str, offering_id: str) -> pd.DataFrame:
+        """The links behind one cell (counted or not)."""
+        links = self.links
+        return links[
+            (links["competence_id"] == competence_id) & (links["offering_id"] == offering_id)
+        ]
+
+    def graded(self, competence_id: str, statuses: tuple[str, ...]) -> list[tuple[str, int]]:
+        """(offering id, grade) of the offerings in these statuses that teach the area."""
+        ids = self.offerings.loc[self.offerings["status"].isin(statuses), "id"]
+        row = self.matrix.loc[competence_id]
+        return [(oid, int(row[oid])) for oid in ids if row[oid] > NOTHING]
+
+
+def coverage(
+    supply: pd.DataFrame,
+    teaching: pd.DataFrame,
+    competences: pd.DataFrame,
+    topic_map: pd.DataFrame,
+) -> Coverage:
+    """The coverage matrix of the competence areas in demand by the (filtered) offerings."""
+    demanded = demanded_competences(competences)
+    offerings = matrix_offerings(supply, teaching)
+    shown = teaching[teaching["offering_id"].isin(offerings["id"])]
+    links = teaching_links(shown, topic_map, list(demanded["id"]))
+    matrix = pd.DataFrame(
+        NOTHING, index=list(demanded["id"]), columns=list(offerings["id"]), dtype="Int64"
+    )
+    for offering_id, competence_id, grade in zip(
+        links["offering_id"], links["competence_id"], links["grade"], strict=True
+    ):
+        matrix.loc[competence_id, offering_id] = max(
+            int(matrix.loc[competence_id, offering_id]), grade
+        )
+    return Coverage(matrix=matrix, offerings=offerings, competences=demanded, links=links)
+
+
+def offerings_without_topics(supply: pd.DataFrame, teaching: pd.DataFrame) -> pd.DataFrame:
+    """Matrix columns for which the report names no topic (their column stays empty)."""
+    shown = matrix_offerings(supply, teaching)
+    return shown[~shown["id"].isin(teaching["offering_id"])]
+
+
+def unmapped_topics(topic_map: pd.DataFrame) -> list[str]:
+    """Course topics that the assumption table links to no competence area."""
+    return [topic for topic in TOPICS if topic not in set(topic_map["topic"])]
+
+
+# === views (language, format, claims, charts) ============================================
+
+
+def record_names(text: str) -> str:
+    """Record the numbers inside proper names in ``text`` (e.g. "ATMP 2030"); return it."""
+    for name in NAMES_WITH_NUMBERS:
+        for _ in range(text.count(name)):
+            for number in re.findall(r"\d+", name):
+                claims.record(number, float(number), f"name:{name}")
+    return text
+
+
+def _recorded(values: pd.Series) -> pd.Series:
+    """A text column with the numbers of its proper names recorded."""
+    return values.map(lambda text: record_names(str(text)))
 
 
 def audience_label(audience: str, lang: str) -> str:
@@ -107,76 +368,50 @@ def _list_label(cell: object, prefix: str, lang: str) -> str:
     return ", ".join(t(f"{prefix}{item}", lang) for item in items) if items else EMPTY_CELL
 
 
-def _rank(values: pd.Series, order: tuple[str, ...]) -> pd.Series:
-    """Position of each value in ``order`` (for sorting by the schema's order)."""
-    return values.map({value: index for index, value in enumerate(order)}).astype("Int64")
+def _count_text(count: Count, lang: str) -> str:
+    return claims.number(count.value, lang, f"count:course_supply:{count.condition}")
 
 
-# --- inventory -------------------------------------------------------------------------
+def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
+    """The introduction, its counts recorded with the rows they count.
+
+    When the audience shown has no offering outside the programmes, it says so in words
+    rather than as a row of zeros.
+    """
+    counts = supply_counts(supply, audience)
+    if counts["offerings"].value == 0:
+        return t("supply_intro_none", lang)
+    values = {key: _count_text(count, lang) for key, count in counts.items()}
+    return t("supply_intro", lang, **values)
 
 
-def current_offerings(supply: pd.DataFrame) -> pd.DataFrame:
-    """The offerings offered now."""
-    return supply[supply["status"].isin(CURRENT_STATUSES)]
+def _names(frame: pd.DataFrame, ids: list[str], lang: str) -> list[str]:
+    """The localized names of the rows with these ids, in the order of ``ids``."""
+    names = dict(zip(frame["id"], localized(frame, "name", lang), strict=True))
+    return [record_names(names[row_id]) for row_id in ids]
 
 
-def not_current_offerings(supply: pd.DataFrame) -> pd.DataFrame:
-    """Offerings in development, under review or held once, pipeline first."""
-    frame = supply[supply["status"].isin(NOT_CURRENT_STATUSES)]
-    return _sorted(frame, status_first=True)
-
-
-def _sorted(supply: pd.DataFrame, status_first: bool = False) -> pd.DataFrame:
-    """Order by (status,) kind, deepest ATMP content first, then id: stable and explicit."""
-    keys = supply.assign(
-        _status=_rank(supply["status"], CURRENT_STATUSES + NOT_CURRENT_STATUSES),
-        _kind=_rank(supply["kind"], KINDS),
-        _depth=-_rank(supply["atmp_depth"], DEPTHS),
-    )
-    by = (["_status"] if status_first else []) + ["_kind", "_depth", "id"]
-    ordered = keys.sort_values(by, kind="stable")
-    return ordered.drop(columns=["_status", "_kind", "_depth"])
-
-
-def supply_summary(supply: pd.DataFrame, lang: str) -> dict[str, str]:
-    """The counts the intro paragraph quotes, for the offerings of the audience shown."""
-    current = current_offerings(supply)
-    return {
-        "total": format_number(len(supply), lang),
-        "current": format_number(len(current), lang),
-        "dedicated": format_number(int((current["atmp_depth"] == "dedicated").sum()), lang),
-        "not_current": format_number(len(not_current_offerings(supply)), lang),
-    }
-
-
-def inventory_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The offerings offered now, with kind, audience, provider, ATMP content and topics."""
-    frame = _sorted(current_offerings(supply))
+def programmes_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The degree programmes and the teaching within them that the report names."""
+    frame = of_category(supply, "programme")
     return pd.DataFrame(
         {
-            t("col_name", lang): localized(frame, "name", lang),
-            t("col_kind", lang): frame["kind"].map(lambda kind: t(f"supply_kind_{kind}", lang)),
-            t("col_audience", lang): frame["audience"].map(
-                lambda cell: _list_label(cell, "supply_audience_", lang)
-            ),
-            t("col_provider", lang): localized(frame, "provider", lang),
+            t("col_name", lang): _recorded(localized(frame, "name", lang)),
             t("supply_col_depth", lang): frame["atmp_depth"].map(
                 lambda depth: t(f"supply_depth_{depth}", lang)
             ),
-            t("supply_col_topics", lang): frame["topics"].map(
-                lambda cell: _list_label(cell, "supply_topic_", lang)
-            ),
-            t("supply_col_fee", lang): frame["fee"].map(lambda fee: t(f"supply_fee_{fee}", lang)),
+            t("supply_col_says", lang): _recorded(localized(frame, "description", lang)),
         }
     ).reset_index(drop=True)
 
 
-def pipeline_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """What is not offered now (in development, under review, held once), with its quote."""
-    frame = not_current_offerings(supply)
+def offerings_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The offerings outside the degree programmes, available now first."""
+    frame = of_category(supply, "offering")
     return pd.DataFrame(
         {
-            t("col_name", lang): localized(frame, "name", lang),
+            t("col_name", lang): _recorded(localized(frame, "name", lang)),
+            t("col_provider", lang): _recorded(localized(frame, "provider", lang)),
             t("col_status", lang): frame["status"].map(
                 lambda status: t(f"supply_status_{status}", lang)
             ),
@@ -184,59 +419,18 @@ def pipeline_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_audience", lang): frame["audience"].map(
                 lambda cell: _list_label(cell, "supply_audience_", lang)
             ),
-            t("col_provider", lang): localized(frame, "provider", lang),
-            t("supply_col_topics", lang): frame["topics"].map(
-                lambda cell: _list_label(cell, "supply_topic_", lang)
+            t("supply_col_depth", lang): frame["atmp_depth"].map(
+                lambda depth: t(f"supply_depth_{depth}", lang)
             ),
-            t("col_quote", lang): frame["quote"],
+            t("supply_col_fee", lang): frame["fee"].map(lambda fee: t(f"supply_fee_{fee}", lang)),
+            t("supply_col_says", lang): _recorded(localized(frame, "description", lang)),
         }
     ).reset_index(drop=True)
 
 
-def offering_counts(supply: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Offerings per ``by`` ("kind" or "audience") and ATMP depth, zeros included.
-
-    By audience, an offering counts once for each audience it names. Rows follow the
-    schema's order of categories (only those present) and of depths.
-    """
-    if by not in ("kind", "audience"):
-        raise ValueError(f"offering_counts: by={by!r} is not one of kind, audience")
-    pairs = [
-        (category, depth)
-        for cell, depth in zip(supply[by], supply["atmp_depth"], strict=True)
-        for category in (split_list(cell) if by == "audience" else [cell])
-    ]
-    order = AUDIENCE_ORDER if by == "audience" else KINDS
-    present = [category for category in order if any(pair[0] == category for pair in pairs)]
-    rows = [
-        {by: category, "atmp_depth": depth, "count": pairs.count((category, depth))}
-        for category in present
-        for depth in DEPTHS
-    ]
-    return pd.DataFrame(rows, columns=[by, "atmp_depth", "count"])
-
-
-def depth_chart(supply: pd.DataFrame, by: str, lang: str) -> go.Figure:
-    """Stacked bars of the current offerings per kind or audience, coloured by ATMP depth."""
-    current = current_offerings(supply)
-    counts = offering_counts(current, by)
-    prefix = "supply_kind_" if by == "kind" else "supply_audience_"
-    fig = go.Figure()
-    for depth in DEPTHS:
-        group = counts[counts["atmp_depth"] == depth]
-        fig.add_trace(
-            go.Bar(
-                name=t(f"supply_depth_{depth}", lang),
-                x=[t(f"{prefix}{category}", lang) for category in group[by]],
-                y=group["count"].tolist(),
-                marker_color=DEPTH_COLOURS[depth],
-            )
-        )
-    fig.update_layout(barmode="stack", legend_title_text=t("supply_col_depth", lang))
-    fig.update_yaxes(title_text=t("supply_axis_offerings", lang), dtick=1)
-    title = "supply_chart_kind_title" if by == "kind" else "supply_chart_audience_title"
-    base_layout(fig, t(title, lang))
-    return add_source_note(fig, _sources_note([(TABLE_FILE, current)], lang))
+def supply_note(frame: pd.DataFrame, lang: str) -> str:
+    """The source note for a table of programmes or offerings."""
+    return _sources_note([(SUPPLY_FILE, frame)], lang)
 
 
 def _sources_note(tables: list[tuple[str, pd.DataFrame]], lang: str) -> str:
@@ -245,172 +439,120 @@ def _sources_note(tables: list[tuple[str, pd.DataFrame]], lang: str) -> str:
     return NOTE_SEPARATOR.join(notes)
 
 
-def supply_note(supply: pd.DataFrame, lang: str) -> str:
-    """The source note for a table of offerings."""
-    return _sources_note([(TABLE_FILE, supply)], lang)
-
-
-# --- coverage --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Which competence areas in demand the offerings cover, and how.
-
-    ``matrix`` has one row per competence id and one column per offering id, holding
-    CURRENT (2) when an offering offered now covers the area, PIPELINE_ONLY (1) when the
-    covering offering is in development or under review, NOT_COVERED (0) otherwise.
-    """
-
-    matrix: pd.DataFrame
-    offerings: pd.DataFrame
-    competences: pd.DataFrame
-    links: pd.DataFrame
-
-    def levels(self) -> pd.Series:
-        """The best coverage of each competence area over all offerings."""
-        if self.matrix.columns.empty:
-            return pd.Series(NOT_COVERED, index=self.matrix.index, dtype="Int64")
-        return self.matrix.max(axis=1).astype("Int64")
-
-    def uncovered(self) -> list[str]:
-        """Competence ids that no offering offered now covers, in table order."""
-        levels = self.levels()
-        return [cid for cid in self.matrix.index if levels[cid] < CURRENT]
-
-    def pipeline_only(self) -> list[str]:
-        """Competence ids covered only by offerings in development or under review."""
-        levels = self.levels()
-        return [cid for cid in self.matrix.index if levels[cid] == PIPELINE_ONLY]
-
-    def thinly_covered(self) -> list[str]:
-        """Competence ids covered now only by offerings with at most occasional ATMP content."""
-        depth_of = dict(zip(self.offerings["id"], self.offerings["atmp_depth"], strict=True))
-        thin = []
-        for cid in self.matrix.index:
-            depths = [DEPTHS.index(depth_of[oid]) for oid in self.covering(cid, CURRENT)]
-            if depths and max(depths) <= DEPTHS.index(THIN_DEPTH):
-                thin.append(cid)
-        return thin
-
-    def covering(self, competence_id: str, level: int) -> list[str]:
-        """Offering ids that cover the competence at exactly this level, in column order."""
-        row = self.matrix.loc[competence_id]
-        return [oid for oid in self.matrix.columns if row[oid] == level]
-
-
-def demanded_competences(competences: pd.DataFrame) -> pd.DataFrame:
-    """The areas the Swedish survey found most demanded or hardest to find, in table order."""
-    keep = competences["finding"].isin(DEMAND_FINDINGS) & (
-        competences["geography"] == DEMAND_GEOGRAPHY
-    )
-    return competences[keep]
-
-
-def matrix_offerings(supply: pd.DataFrame) -> pd.DataFrame:
-    """The offerings shown as matrix columns: offered now first, then the pipeline."""
-    frame = supply[supply["status"].isin(CURRENT_STATUSES + PIPELINE_STATUSES)]
-    return _sorted(frame, status_first=True)
-
-
-def topic_links(supply: pd.DataFrame, topic_map: pd.DataFrame) -> pd.DataFrame:
-    """(offering_id, topic, competence_id) for every topic of an offering that the map links."""
-    rows = [
-        (offering_id, topic)
-        for offering_id, cell in zip(supply["id"], supply["topics"], strict=True)
-        for topic in split_list(cell)
+def related_notes(supply: pd.DataFrame, lang: str) -> list[str]:
+    """One note per related initiative: named beside the supply, not an education offering."""
+    frame = of_category(supply, "related_initiative")
+    return [
+        t(
+            "supply_related_note",
+            lang,
+            name=record_names(name),
+            provider=record_names(provider),
+            says=record_names(says),
+        )
+        for name, provider, says in zip(
+            localized(frame, "name", lang),
+            localized(frame, "provider", lang),
+            localized(frame, "description", lang),
+            strict=True,
+        )
     ]
-    topics = pd.DataFrame(rows, columns=["offering_id", "topic"], dtype="str")
-    links = topics.merge(topic_map[["topic", "competence_id"]], on="topic", how="inner")
-    return links.sort_values(["offering_id", "topic", "competence_id"], kind="stable").reset_index(
-        drop=True
-    )
 
 
-def coverage(supply: pd.DataFrame, competences: pd.DataFrame, topic_map: pd.DataFrame) -> Coverage:
-    """The coverage matrix of the competence areas in demand by the (filtered) offerings."""
-    demanded = demanded_competences(competences)
-    offerings = matrix_offerings(supply)
-    links = topic_links(offerings, topic_map)
-    links = links[links["competence_id"].isin(demanded["id"])].reset_index(drop=True)
-    level_of = {
-        oid: CURRENT if status in CURRENT_STATUSES else PIPELINE_ONLY
-        for oid, status in zip(offerings["id"], offerings["status"], strict=True)
-    }
-    matrix = pd.DataFrame(
-        NOT_COVERED, index=list(demanded["id"]), columns=list(offerings["id"]), dtype="Int64"
-    )
-    for offering_id, competence_id in zip(
-        links["offering_id"], links["competence_id"], strict=True
-    ):
-        matrix.loc[competence_id, offering_id] = level_of[offering_id]
-    return Coverage(matrix=matrix, offerings=offerings, competences=demanded, links=links)
+def not_stated_note(full_supply: pd.DataFrame, audience: str, lang: str) -> str | None:
+    """For a single audience: the offerings left out because the report states no audience."""
+    if audience == "all":
+        return None
+    frame = audience_not_stated(full_supply)
+    if frame.empty:
+        return None
+    items = LIST_SEPARATOR.join(_names(frame, list(frame["id"]), lang))
+    return t("supply_not_stated_note", lang, items=items)
 
 
-def _names(frame: pd.DataFrame, ids: list[str], lang: str) -> list[str]:
-    """The localized names of the rows with these ids, in the order of ``ids``."""
-    names = dict(zip(frame["id"], localized(frame, "name", lang), strict=True))
-    return [names[row_id] for row_id in ids]
+# --- the coverage matrix -------------------------------------------------------------------
+
+
+def grade_label(grade: int, lang: str) -> str:
+    return t(f"supply_grade_{GRADE_IDS[grade]}", lang)
+
+
+def _column_label(offering: pd.Series, lang: str) -> str:
+    name = record_names(offering[f"name_{lang}"])
+    if offering["status"] != "offered":
+        status = t(f"supply_status_{offering['status']}", lang).lower()
+        name = f"{name} ({status})"
+    return name
 
 
 def _wrap(text: str, width: int = 24) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
+def _link_line(link: pd.Series, lang: str) -> str:
+    """ "GMP (good manufacturing practice): elements or single lectures, about ATMP; link: part"."""
+    return t(
+        "supply_hover_link",
+        lang,
+        topic=t(f"supply_topic_{link['topic']}", lang),
+        depth=t(f"supply_teaching_{link['depth']}", lang),
+        focus=t(f"supply_focus_{link['focus']}", lang),
+        strength=t(f"supply_strength_{link['strength']}", lang),
+    )
+
+
 def _hover_text(cov: Coverage, lang: str) -> list[list[str]]:
-    """One hover line per cell: offering, competence, coverage level and linking topics."""
-    offering_names = _names(cov.offerings, list(cov.matrix.columns), lang)
+    """One hover text per cell: offering, area, grade, the linking teaching and its quote."""
     competence_names = _names(cov.competences, list(cov.matrix.index), lang)
+    offerings = cov.offerings.set_index("id")
     rows = []
     for competence_id, competence in zip(cov.matrix.index, competence_names, strict=True):
         row = []
-        for offering_id, offering in zip(cov.matrix.columns, offering_names, strict=True):
-            match = cov.links[
-                (cov.links["offering_id"] == offering_id)
-                & (cov.links["competence_id"] == competence_id)
+        for offering_id in cov.matrix.columns:
+            links = cov.teaching(competence_id, offering_id)
+            lines = [_link_line(link, lang) for _, link in links.iterrows()]
+            quotes = list(dict.fromkeys(links["quote"]))
+            grade = int(cov.matrix.loc[competence_id, offering_id])
+            parts = [
+                _column_label(offerings.loc[offering_id], lang),
+                competence,
+                f"<b>{grade_label(grade, lang)}</b>",
+                *lines,
+                *[_wrap(f"”{quote}”", 70) for quote in quotes],
             ]
-            topics = ", ".join(t(f"supply_topic_{topic}", lang) for topic in match["topic"])
-            level = int(cov.matrix.loc[competence_id, offering_id])
-            row.append(
-                t(
-                    "supply_hover",
-                    lang,
-                    offering=offering,
-                    competence=competence,
-                    level=t(f"supply_level_{level}", lang),
-                    topics=topics or EMPTY_CELL,
-                )
-            )
+            row.append("<br>".join(parts))
         rows.append(row)
     return rows
 
 
 def _discrete_colourscale() -> list[list[object]]:
-    """Three flat colour bands for the values 0, 1, 2 on a 0-2 scale."""
-    scale = []
-    for index, level in enumerate(LEVELS):
-        scale += [[index / 3, LEVEL_COLOURS[level]], [(index + 1) / 3, LEVEL_COLOURS[level]]]
+    """Flat colour bands for the grades on a 0 to len(GRADES)-1 scale."""
+    scale, size = [], len(GRADES)
+    for index, grade in enumerate(GRADES):
+        scale += [[index / size, GRADE_COLOURS[grade]], [(index + 1) / size, GRADE_COLOURS[grade]]]
     return scale
 
 
 def coverage_chart(cov: Coverage, lang: str) -> go.Figure:
-    """Heatmap: competence areas in demand (rows) against the offerings (columns)."""
+    """Heatmap: competence areas in demand (rows) against the offerings (columns), by grade."""
+    size = len(GRADES)
+    offerings = cov.offerings.set_index("id")
     fig = go.Figure(
         go.Heatmap(
             z=cov.matrix.astype(int).values.tolist(),
-            x=[_wrap(name, 42) for name in _names(cov.offerings, list(cov.matrix.columns), lang)],
+            x=[_wrap(_column_label(offerings.loc[oid], lang), 40) for oid in cov.matrix.columns],
             y=_names(cov.competences, list(cov.matrix.index), lang),
-            zmin=NOT_COVERED,
-            zmax=CURRENT,
+            zmin=-0.5,
+            zmax=size - 0.5,
             colorscale=_discrete_colourscale(),
             xgap=2,
             ygap=2,
             text=_hover_text(cov, lang),
             hoverinfo="text",
             colorbar={
-                "tickvals": [level * 2 / 3 + 1 / 3 for level in LEVELS],
-                "ticktext": [_wrap(t(f"supply_level_{level}", lang), 20) for level in LEVELS],
-                "title": {"text": t("supply_col_coverage", lang)},
+                "tickvals": list(GRADES),
+                "ticktext": [_wrap(grade_label(grade, lang), 22) for grade in GRADES],
+                "title": {"text": t("supply_col_grade", lang)},
             },
         )
     )
@@ -418,21 +560,33 @@ def coverage_chart(cov: Coverage, lang: str) -> go.Figure:
     fig.update_xaxes(side="top", tickangle=-90, tickfont={"size": 10})
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(
-        height=COVERAGE_HEIGHT, margin={"t": 300}, title={"y": 0.98, "yanchor": "top"}
+        height=COVERAGE_HEIGHT, margin={"t": 340}, title={"y": 0.98, "yanchor": "top"}
     )
     return add_source_note(fig, coverage_note(cov, lang))
 
 
 def coverage_note(cov: Coverage, lang: str) -> str:
-    """Sources of the coverage matrix: the offerings, the competences and the assumption."""
-    tables = [(TABLE_FILE, cov.offerings), (COMPETENCE_FILE, cov.competences)]
+    """Sources of the matrix: offerings, teaching, competences and the mapping assumption."""
+    shown = cov.links[["source", "locator"]]
+    tables = [
+        (SUPPLY_FILE, cov.offerings),
+        (TEACHING_FILE, shown),
+        (COMPETENCE_FILE, cov.competences),
+    ]
     return NOTE_SEPARATOR.join([_sources_note(tables, lang), t("supply_assumption_source", lang)])
 
 
+def _graded_list(cov: Coverage, pairs: list[tuple[str, int]], lang: str) -> str:
+    names = _names(cov.offerings, [oid for oid, _ in pairs], lang)
+    items = [
+        f"{name} ({t(f'supply_grade_inline_{GRADE_IDS[grade]}', lang)})"
+        for name, (_, grade) in zip(names, pairs, strict=True)
+    ]
+    return LIST_SEPARATOR.join(items) or EMPTY_CELL
+
+
 def coverage_table(cov: Coverage, lang: str) -> pd.DataFrame:
-    """Per competence area: coverage level, covering offerings and their deepest ATMP content."""
-    levels = cov.levels()
-    depth_of = dict(zip(cov.offerings["id"], cov.offerings["atmp_depth"], strict=True))
+    """Per competence area: the deepest teaching now, who teaches it, what is in development."""
     rows = []
     for competence_id, name, finding in zip(
         cov.competences["id"],
@@ -440,70 +594,72 @@ def coverage_table(cov: Coverage, lang: str) -> pd.DataFrame:
         cov.competences["finding"],
         strict=True,
     ):
-        current = cov.covering(competence_id, CURRENT)
-        pipeline = cov.covering(competence_id, PIPELINE_ONLY)
-        deepest = max((DEPTHS.index(depth_of[oid]) for oid in current), default=None)
         rows.append(
             {
                 t("supply_col_competence", lang): name,
                 t("supply_col_finding", lang): t(f"supply_finding_{finding}", lang),
-                t("supply_col_coverage", lang): t(f"supply_level_{levels[competence_id]}", lang),
-                t("supply_col_covered_now", lang): _joined(cov.offerings, current, lang),
-                t("supply_col_covered_pipeline", lang): _joined(cov.offerings, pipeline, lang),
-                t("supply_col_deepest", lang): (
-                    EMPTY_CELL if deepest is None else t(f"supply_depth_{DEPTHS[deepest]}", lang)
+                t("supply_col_deepest_now", lang): grade_label(cov.best_now(competence_id), lang),
+                t("supply_col_taught_now", lang): _graded_list(
+                    cov, cov.graded(competence_id, ("offered",)), lang
+                ),
+                t("supply_col_in_development", lang): _graded_list(
+                    cov, cov.graded(competence_id, ("in_development",)), lang
                 ),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _joined(frame: pd.DataFrame, ids: list[str], lang: str) -> str:
-    return LIST_SEPARATOR.join(_names(frame, ids, lang)) or EMPTY_CELL
-
-
-def coverage_text(cov: Coverage, lang: str) -> str:
-    """Markdown naming the uncovered areas, computed from the matrix (never typed in)."""
-    uncovered = cov.uncovered()
-    if uncovered:
-        text = t("supply_uncovered_text", lang, items=_competence_list(cov, uncovered, lang))
-        pipeline = cov.pipeline_only()
-        if pipeline:
-            items = _competence_list(cov, pipeline, lang)
-            text += " " + t("supply_pipeline_only_text", lang, items=items)
-    else:
-        text = t("supply_all_covered_text", lang)
-    thin = cov.thinly_covered()
-    if thin:
-        text += "\n\n" + t("supply_thin_text", lang, items=_competence_list(cov, thin, lang))
-    return text
-
-
 def _competence_list(cov: Coverage, ids: list[str], lang: str) -> str:
     return LIST_SEPARATOR.join(_names(cov.competences, ids, lang))
 
 
-def caveat_notes(supply: pd.DataFrame, lang: str) -> list[str]:
-    """Notes on offerings the matrix cannot credit: no topics stated, or held only once."""
+def coverage_text(cov: Coverage, lang: str) -> str:
+    """Markdown bullets naming the areas at each grade now, computed from the matrix."""
+    lines = []
+    for grade in sorted(GRADES, reverse=True):
+        ids = cov.with_best_now(grade)
+        key = f"supply_now_{GRADE_IDS[grade]}"
+        if ids:
+            lines.append(f"- {t(key, lang, items=_competence_list(cov, ids, lang))}")
+        elif grade == DEDICATED_ATMP:
+            lines.append(f"- {t('supply_now_no_dedicated_atmp', lang)}")
+    deepened = cov.deepened_by_development()
+    if deepened:
+        items = _competence_list(cov, deepened, lang)
+        lines.append(f"- {t('supply_development_deepens', lang, items=items)}")
+    return "\n".join(lines)
+
+
+def caveat_notes(
+    supply: pd.DataFrame, teaching: pd.DataFrame, cov: Coverage, lang: str
+) -> list[str]:
+    """Notes on what the matrix cannot credit: no topics named, held once, links not counted."""
     notes = []
-    shown = matrix_offerings(supply)
-    no_topics = shown[shown["topics"].isna()]
+    no_topics = offerings_without_topics(supply, teaching)
     if not no_topics.empty:
-        items = LIST_SEPARATOR.join(localized(no_topics, "name", lang))
+        items = LIST_SEPARATOR.join(_names(no_topics, list(no_topics["id"]), lang))
         notes.append(t("supply_no_topics_note", lang, items=items))
-    held_once = supply[supply["status"] == "held_once"]
+    held_once = supply[
+        (supply["status"] == "held_once") & (supply["category"] != "related_initiative")
+    ]
     if not held_once.empty:
-        items = LIST_SEPARATOR.join(localized(held_once, "name", lang))
+        items = LIST_SEPARATOR.join(_names(held_once, list(held_once["id"]), lang))
         notes.append(t("supply_held_once_note", lang, items=items))
+    not_counted = cov.links[~cov.links["counted"]]
+    if not not_counted.empty:
+        pairs = dict.fromkeys(zip(not_counted["topic"], not_counted["competence_id"], strict=True))
+        names = dict(
+            zip(cov.competences["id"], localized(cov.competences, "name", lang), strict=True)
+        )
+        items = LIST_SEPARATOR.join(
+            f"{t(f'supply_topic_{topic}', lang)} → {names[cid]}" for topic, cid in pairs
+        )
+        notes.append(t("supply_not_counted_note", lang, items=items))
     return notes
 
 
-# --- the mapping assumption ------------------------------------------------------------
-
-
-def unmapped_topics(topic_map: pd.DataFrame) -> list[str]:
-    """Course topics that the assumption table links to no competence area."""
-    return [topic for topic in TOPICS if topic not in set(topic_map["topic"])]
+# --- the mapping assumption ------------------------------------------------------------------
 
 
 def mapping_summary(topic_map: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -513,23 +669,25 @@ def mapping_summary(topic_map: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def mapping_table(topic_map: pd.DataFrame, competences: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Every topic → competence link of the assumption table, with its rationale."""
+    """Every topic → competence link of the assumption table, with strength and rationale."""
     names = dict(zip(competences["id"], localized(competences, "name", lang), strict=True))
     competence_order = {cid: index for index, cid in enumerate(competences["id"])}
     frame = topic_map.assign(
         _topic=_rank(topic_map["topic"], TOPICS),
         _competence=topic_map["competence_id"].map(competence_order).astype("Int64"),
     ).sort_values(["_topic", "_competence"], kind="stable")
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             t("supply_col_topic", lang): frame["topic"].map(
                 lambda topic: t(f"supply_topic_{topic}", lang)
             ),
             t("supply_col_competence", lang): frame["competence_id"].map(names),
+            t("supply_col_strength", lang): frame["strength"].map(
+                lambda strength: t(f"supply_strength_{strength}", lang)
+            ),
+            t("supply_col_rationale", lang): localized(frame, "rationale", lang),
         }
-    )
-    table[t("supply_col_rationale", lang)] = localized(frame, "rationale", lang)
-    return table.reset_index(drop=True)
+    ).reset_index(drop=True)
 
 
 def mapping_note(competences: pd.DataFrame, lang: str) -> str:

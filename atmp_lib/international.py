@@ -1,51 +1,82 @@
-"""International comparisons: the UK, US and Canadian initiatives the report describes.
+"""International comparisons: the UK, US and Canadian examples the report gives, by mechanism.
 
-The section sets the foreign initiatives side by side, scales the figures that are counts
-by population (and asks what the same rate would mean for Sweden), and lists the kinds of
-initiative that exist abroad but have no offered counterpart in the Swedish course supply.
-Open-ended figures keep their direction: a rate derived from "över 100" is a lower bound.
+A "kind" of effort here is a mechanism (work-based apprenticeships, hands-on training
+centres, e-learning, master's programmes adapted to ATMP, national coordination, mapping of
+needs, ...), not one initiative: ``mechanism_comparison.csv`` says, with a quote per cell,
+where the report describes each mechanism as in place, in development, recommended or
+absent, Sweden included. ``international_initiatives.csv`` lists the initiatives behind
+them. The counts the report gives are also scaled by population, as an illustration only:
+population is not the size of an ATMP sector, and a Swedish equivalent is a whole number
+with the qualifier of its input ("över 15"), or not shown where it would be below one.
+
+Calculations (``select_*``, ``presence``, ``mechanism_summary``, ``*_figure``) take and
+return frames, Facts and Derived figures without a language; the views label, format,
+record the numbers they state (``atmp_lib.claims``) and draw.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from atmp_lib import datasets
+from atmp_lib import claims, datasets
 from atmp_lib.charts import add_source_note, base_layout
-from atmp_lib.facts import Derived, Fact, fact_from_row, get_fact
-from atmp_lib.formatting import (
-    QUALIFIER_LABELS,
-    format_fact,
-    format_formula,
-    format_number,
-    source_note,
-    unit_label,
-)
+from atmp_lib.facts import Derived, Fact, get_fact
+from atmp_lib.formatting import QUALIFIER_LABELS, format_number, source_note, unit_label
 from atmp_lib.i18n import check_lang, localized, t
 from atmp_lib.normalise import MILLION, fact_per_million, population_of
 
 NORMALISE_CHOICES = ("population", "none")
 HOME_COUNTRY = "SE"
-INTERNATIONAL_TOPICS = ("international_uk", "international_us_ca")
 NOT_SCALABLE_UNITS = ("%", "year")  # shares and dates are not counts of anything per inhabitant
 UK_APPRENTICESHIP_FACT = "uk_apprenticeship_places"
-COUNTRY_COLOURS = {"GB": "#1f77b4", "US": "#d62728", "CA": "#2ca02c"}
-SWEDEN_COLOUR = "#ffbf00"
+MECHANISMS = (
+    "work_based_apprenticeships",
+    "hands_on_training",
+    "e_learning",
+    "atmp_masters_programmes",
+    "doctoral_training",
+    "leadership_training",
+    "healthcare_staff_education",
+    "seminars_webinars",
+    "national_coordination",
+    "needs_mapping",
+    "regional_training_model",
+)
+STATUSES = ("in_place", "in_development", "recommended", "none")
+NOT_MENTIONED = "not_mentioned"
+#: Strongest first: what a cell shows when the report says several things about it.
+STATUS_ORDER = ("in_place", "in_development", "recommended", "none", NOT_MENTIONED)
+ABROAD_STATUSES = ("in_place", "in_development")
+STATUS_COLOURS = {
+    NOT_MENTIONED: "#f0f0f0",
+    "none": "#bdbdbd",
+    "recommended": "#fee391",
+    "in_development": "#fdae6b",
+    "in_place": "#2171b5",
+}
+STATUS_TEXT_COLOURS = {NOT_MENTIONED: "#555555", "in_place": "#ffffff"}
+SHARED_MARK = " †"
+MECHANISM_FILE = "mechanism_comparison.csv"
+INITIATIVE_FILE = "international_initiatives.csv"
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
+
+# === calculations (no language) ==========================================================
 
 # --- parameters -------------------------------------------------------------------------
 
 
 def known_countries() -> tuple[str, ...]:
-    """The ISO codes the international_initiatives table allows (its ``country`` enum)."""
+    """The ISO codes the international_initiatives table allows (its ``countries`` enum)."""
     fields = datasets.resources()["international_initiatives"].fields
-    return tuple(next(f for f in fields if f.name == "country").constraints["enum"])
+    return tuple(next(f for f in fields if f.name == "countries").constraints["enum"])
 
 
 def check_countries(countries: object) -> list[str]:
@@ -87,195 +118,111 @@ def check_params(lang: str, countries: object, normalise_by: object) -> list[str
 # --- the initiatives --------------------------------------------------------------------
 
 
-def select_initiatives(initiatives: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
-    """The initiatives of the chosen countries, ordered by country (as listed), kind, name.
+def codes(cell: object) -> list[str]:
+    """The country codes of a list cell ("US;CA")."""
+    return datasets.split_list(cell)
 
+
+def _touches(frame: pd.DataFrame, places: list[str]) -> pd.Series:
+    """Rows whose ``countries`` cell names at least one of ``places``."""
+    return frame["countries"].map(lambda cell: bool(set(codes(cell)) & set(places))).astype(bool)
+
+
+def select_initiatives(initiatives: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """The initiatives of the chosen countries, ordered by country (as listed), mechanism, name.
+
+    An initiative the report files under two countries ("USA och Kanada") counts for each.
     The order uses the English name, so the rows keep one order in both languages.
     """
     countries = check_countries(countries)
     rank = {code: position for position, code in enumerate(countries)}
-    chosen = initiatives[initiatives["country"].isin(countries)]
-    chosen = chosen.assign(_rank=chosen["country"].map(rank))
-    ordered = chosen.sort_values(["_rank", "kind", "name_en"], kind="stable")
-    return ordered.drop(columns="_rank").reset_index(drop=True)
-
-
-def country_names(population: pd.DataFrame, countries: list[str], lang: str) -> list[str]:
-    """The countries' names in the language, from the population table."""
-    names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
-    return [names[code] for code in countries]
-
-
-def join_names(names: list[str], lang: str) -> str:
-    """ "A, B and C" in the language."""
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {t('intl_and', lang)} {names[-1]}"
-
-
-def kind_label(kind: str, lang: str) -> str:
-    return t(f"intl_kind_{kind}", lang)
-
-
-def audience_text(cell: object, lang: str) -> str:
-    """ "students, industry" from a list-valued audience cell."""
-    return ", ".join(t(f"intl_audience_{item}", lang) for item in datasets.split_list(cell))
-
-
-def scale_text(row: pd.Series, facts: pd.DataFrame, lang: str) -> str:
-    """The initiative's scale with its qualifier and unit; the linked fact is authoritative."""
-    if not pd.isna(row["scale_fact_id"]):
-        fact = get_fact(facts, row["scale_fact_id"])
-        return _with_unit(fact.display(lang), fact.unit, lang)
-    if pd.isna(row["scale_value"]):
-        return ""
-    unit = row["scale_unit"]
-    value, qualifier = float(row["scale_value"]), row["scale_qualifier"]
-    text = format_fact(value, None, None, qualifier, lang, "%" if unit == "%" else "")
-    return _with_unit(text, unit, lang)
-
-
-def _with_unit(text: str, unit: str, lang: str) -> str:
-    return text if unit == "%" else f"{text} {unit_label(unit, lang)}"
-
-
-def initiatives_table(
-    initiatives: pd.DataFrame,
-    facts: pd.DataFrame,
-    population: pd.DataFrame,
-    lang: str,
-    countries: list[str],
-) -> pd.DataFrame:
-    """The chosen countries' initiatives in one comparable structure, one row each."""
-    chosen = select_initiatives(initiatives, countries)
-    names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
+    chosen = initiatives[_touches(initiatives, countries)]
     chosen = chosen.assign(
-        name=localized(chosen, "name", lang), description=localized(chosen, "description", lang)
+        _country=chosen["countries"].map(
+            lambda cell: min(rank[c] for c in codes(cell) if c in rank)
+        ),
+        _mechanism=chosen["mechanisms"].map(lambda cell: MECHANISMS.index(codes(cell)[0])),
     )
-    rows = [
-        {
-            t("col_country", lang): names[row["country"]],
-            t("intl_col_initiative", lang): row["name"],
-            t("col_kind", lang): kind_label(row["kind"], lang),
-            t("col_audience", lang): audience_text(row["audience"], lang),
-            t("col_start_year", lang): "" if pd.isna(row["start_year"]) else str(row["start_year"]),
-            t("intl_col_lead_organisations", lang): _text(row["lead_organisations"]),
-            t("intl_col_scale", lang): scale_text(row, facts, lang),
-            t("col_description", lang): row["description"],
-        }
-        for _, row in chosen.iterrows()
-    ]
-    return pd.DataFrame(rows)
+    ordered = chosen.sort_values(["_country", "_mechanism", "name_en"], kind="stable")
+    return ordered.drop(columns=["_country", "_mechanism"]).reset_index(drop=True)
 
 
-def _text(cell: object) -> str:
-    return "" if pd.isna(cell) else str(cell)
+# --- mechanisms ---------------------------------------------------------------------------
 
 
-def initiatives_note(initiatives: pd.DataFrame, lang: str, countries: list[str]) -> str:
-    """Source note for the rows of the chosen countries."""
-    return source_note(
-        "international_initiatives.csv", select_initiatives(initiatives, countries), lang
-    )
+def presence(mechanisms: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """One row per mechanism the report describes in a chosen country, and per place.
 
-
-def kind_presence(
-    initiatives: pd.DataFrame, course_supply: pd.DataFrame, lang: str, countries: list[str]
-) -> pd.DataFrame:
-    """For each kind found abroad: where it exists (a chosen country, or Sweden when offered).
-
-    Columns kind, place (ISO code), count and names (the initiatives or Swedish entries).
+    Places are the chosen countries, then Sweden. Columns: mechanism, place, status (the
+    strongest the report states there, or ``not_mentioned``), shared (that status comes only
+    from rows the report files under several countries, e.g. "USA och Kanada") and ids (the
+    rows behind the cell).
     """
-    abroad = select_initiatives(initiatives, countries)
-    abroad = abroad.assign(place=abroad["country"], label=localized(abroad, "name", lang))
-    offered = course_supply[
-        (course_supply["status"] == "offered") & course_supply["kind"].isin(abroad["kind"])
-    ]
-    offered = offered.assign(place=HOME_COUNTRY, label=localized(offered, "name", lang))
-    both = pd.concat([abroad[["kind", "place", "label"]], offered[["kind", "place", "label"]]])
-    rank = {code: position for position, code in enumerate([*countries, HOME_COUNTRY])}
-    both = both.assign(_rank=both["place"].map(rank))
-    grouped = both.groupby(["kind", "_rank", "place"], sort=True)["label"]
-    presence = grouped.agg(count="size", names=lambda labels: "<br>".join(labels)).reset_index()
-    return presence.drop(columns="_rank")
-
-
-def initiatives_chart(
-    initiatives: pd.DataFrame,
-    course_supply: pd.DataFrame,
-    population: pd.DataFrame,
-    lang: str,
-    countries: list[str],
-) -> go.Figure:
-    """A kind-by-country grid of the initiatives, with Sweden's offered supply beside them.
-
-    Kinds missing in Sweden are listed first (at the top); hovering names the initiatives.
-    """
-    presence = kind_presence(initiatives, course_supply, lang, countries)
-    in_sweden = set(presence.loc[presence["place"] == HOME_COUNTRY, "kind"])
-    kinds = sorted(set(presence["kind"]), key=lambda kind: (kind in in_sweden, kind))
-    places = [*countries, HOME_COUNTRY]
-    columns = dict(zip(countries, country_names(population, countries, lang), strict=True))
-    columns[HOME_COUNTRY] = t("intl_sweden_offered", lang)
-    fig = go.Figure()
-    for place in places:
-        group = presence[presence["place"] == place]
-        fig.add_trace(
-            go.Scatter(
-                name=columns[place],
-                x=[columns[place]] * len(group),
-                y=[kind_label(kind, lang) for kind in group["kind"]],
-                mode="markers+text",
-                text=[str(count) for count in group["count"]],
-                textfont={"color": "#333333" if place == HOME_COUNTRY else "white", "size": 11},
-                hovertext=group["names"].tolist(),
-                hoverinfo="text",
-                marker={
-                    "size": [14 + 2 * min(count, 8) for count in group["count"]],
-                    "color": COUNTRY_COLOURS.get(place, SWEDEN_COLOUR),
-                },
+    countries = check_countries(countries)
+    abroad = mechanisms[_touches(mechanisms, countries)]
+    rows = []
+    for mechanism in [m for m in MECHANISMS if m in set(abroad["mechanism"])]:
+        of_mechanism = mechanisms[mechanisms["mechanism"] == mechanism]
+        for place in [*countries, HOME_COUNTRY]:
+            here = of_mechanism[_touches(of_mechanism, [place])]
+            statuses = [s for s in STATUS_ORDER if s in set(here["status"])] or [NOT_MENTIONED]
+            deciding = here[here["status"] == statuses[0]]
+            shared = bool(len(deciding)) and all(len(codes(c)) > 1 for c in deciding["countries"])
+            rows.append(
+                {
+                    "mechanism": mechanism,
+                    "place": place,
+                    "status": statuses[0],
+                    "shared": shared,
+                    "ids": list(here["id"]),
+                }
             )
-        )
-    fig.update_xaxes(categoryorder="array", categoryarray=[columns[p] for p in places])
-    labels = [kind_label(kind, lang) for kind in kinds]
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], tickfont={"size": 11})
-    fig.update_yaxes(tickmode="array", tickvals=labels)  # every kind labelled, none skipped
-    base_layout(fig, t("intl_chart_kinds_title", lang))
-    fig.update_layout(showlegend=False, margin={"t": 50})
-    abroad_kinds = select_initiatives(initiatives, countries)["kind"]
-    offered = course_supply[
-        (course_supply["status"] == "offered") & course_supply["kind"].isin(abroad_kinds)
-    ]
-    swedish_note = source_note("course_supply.csv", offered, lang) if len(offered) else ""
-    note = f"{initiatives_note(initiatives, lang, countries)} {swedish_note}".strip()
-    return add_source_note(fig, note, width=170)
+    return pd.DataFrame(rows, columns=["mechanism", "place", "status", "shared", "ids"])
+
+
+@dataclass(frozen=True)
+class MechanismSummary:
+    """The mechanisms found abroad (in place or in development) and Sweden's state for each."""
+
+    abroad: list[str]
+    in_sweden: dict[str, list[str]]  # Sweden's status -> mechanisms, in MECHANISMS order
+
+
+def mechanism_summary(mechanisms: pd.DataFrame, countries: list[str]) -> MechanismSummary:
+    """The mechanisms in place or being developed abroad, grouped by Sweden's status."""
+    grid = presence(mechanisms, countries)
+    abroad_rows = grid[(grid["place"] != HOME_COUNTRY) & grid["status"].isin(ABROAD_STATUSES)]
+    abroad = [m for m in MECHANISMS if m in set(abroad_rows["mechanism"])]
+    sweden = grid[(grid["place"] == HOME_COUNTRY) & grid["mechanism"].isin(abroad)]
+    status_of = dict(zip(sweden["mechanism"], sweden["status"], strict=True))
+    in_sweden = {status: [m for m in abroad if status_of[m] == status] for status in STATUS_ORDER}
+    return MechanismSummary(abroad=abroad, in_sweden=in_sweden)
 
 
 # --- the figures and their normalisation ------------------------------------------------
 
 
-def country_of_geography(population: pd.DataFrame) -> dict[str, str]:
-    """Map a fact's ``geography`` ("United Kingdom") to its ISO code via the population table."""
-    return dict(zip(population["name_en"], population["country"], strict=True))
+def initiative_facts(
+    initiatives: pd.DataFrame, facts: pd.DataFrame, countries: list[str]
+) -> list[tuple[Fact, list[str]]]:
+    """The figures the report gives for the chosen countries' initiatives, with their countries.
+
+    Scale first, then a share, initiative by initiative; a fact named twice is listed once.
+    """
+    seen, found = set(), []
+    for _, row in select_initiatives(initiatives, countries).iterrows():
+        for column in ("scale_fact_id", "share_fact_id"):
+            fact_id = row[column]
+            if pd.isna(fact_id) or fact_id in seen:
+                continue
+            seen.add(fact_id)
+            found.append((get_fact(facts, fact_id), codes(row["countries"])))
+    return found
 
 
-def international_facts(
-    facts: pd.DataFrame, population: pd.DataFrame, countries: list[str]
-) -> pd.DataFrame:
-    """The report's figures about the chosen countries (start years excluded), with ``country``."""
-    countries = check_countries(countries)
-    chosen = facts[facts["topic"].isin(INTERNATIONAL_TOPICS) & (facts["unit"] != "year")]
-    chosen = chosen.assign(country=chosen["geography"].map(country_of_geography(population)))
-    chosen = chosen[chosen["country"].isin(countries)]
-    rank = {code: position for position, code in enumerate(countries)}
-    chosen = chosen.assign(_rank=chosen["country"].map(rank))
-    ordered = chosen.sort_values(["_rank", "id"], kind="stable")
-    return ordered.drop(columns="_rank").reset_index(drop=True)
-
-
-def is_scalable(fact: Fact) -> bool:
-    """True when the figure is a count that can be expressed per inhabitant."""
-    return fact.unit not in NOT_SCALABLE_UNITS
+def is_scalable(fact: Fact, places: list[str]) -> bool:
+    """True when the figure is a count of one named country that can be put per inhabitant."""
+    return fact.unit not in NOT_SCALABLE_UNITS and len(places) == 1
 
 
 def per_million_figure(fact: Fact, population: pd.DataFrame, country: str) -> Derived:
@@ -312,17 +259,15 @@ def _grouped(number: int) -> str:
 
 
 def normalised_figures(
-    facts: pd.DataFrame, population: pd.DataFrame, countries: list[str]
-) -> list[Derived]:
-    """For each count about the chosen countries: per million, then the Swedish equivalent."""
-    figures = []
-    for _, row in international_facts(facts, population, countries).iterrows():
-        fact = fact_from_row(row)
-        if not is_scalable(fact):
-            continue
-        rate = per_million_figure(fact, population, row["country"])
-        figures += [rate, sweden_equivalent(rate, population)]
-    return figures
+    initiatives: pd.DataFrame, facts: pd.DataFrame, population: pd.DataFrame, countries: list[str]
+) -> list[tuple[Derived, Derived]]:
+    """For each count of one chosen country: (per million inhabitants, Sweden at that rate)."""
+    pairs = []
+    for fact, places in initiative_facts(initiatives, facts, countries):
+        if is_scalable(fact, places):
+            rate = per_million_figure(fact, population, places[0])
+            pairs.append((rate, sweden_equivalent(rate, population)))
+    return pairs
 
 
 def fact_inputs(figure: Derived, facts: pd.DataFrame) -> list[Fact]:
@@ -351,25 +296,333 @@ def decimals_for(value: float) -> int:
     return 1 if size >= 10 else 2 if size >= 1 else 3
 
 
-def display_bounded(value: float, qualifier: str, lang: str) -> str:
-    """A derived value with its qualifier; lower bounds round down and upper bounds up."""
-    decimals = decimals_for(value)
+def rounded_outward(value: float, qualifier: str, decimals: int) -> float:
+    """Round a value to ``decimals``; lower bounds down and upper bounds up, so they stay true."""
     factor = 10**decimals
     tolerance = 1e-9  # 1.1 * 100 is 110.00000000000001: do not round up a representation error
     if qualifier == "at_least":
-        value = math.floor(value * factor + tolerance) / factor
-    elif qualifier == "up_to":
-        value = math.ceil(value * factor - tolerance) / factor
-    text = format_number(value, lang, decimals)
+        return math.floor(value * factor + tolerance) / factor
+    if qualifier == "up_to":
+        return math.ceil(value * factor - tolerance) / factor
+    return round(value, decimals)
+
+
+def shown_qualifier(figure: Derived, facts: pd.DataFrame) -> str:
+    """The qualifier a rounded derived figure is shown with: a bound keeps its direction;
+    anything else is "about", since the shown value is rounded (and a population is not
+    the size of a sector)."""
+    bound = bound_of(figure, facts)
+    return bound if bound in ("at_least", "up_to") else "approx"
+
+
+def whole_equivalent(figure: Derived, facts: pd.DataFrame) -> tuple[int, str] | None:
+    """A Swedish equivalent in whole units with its qualifier, or None when below one."""
+    qualifier = shown_qualifier(figure, facts)
+    whole = int(rounded_outward(figure.value, qualifier, 0))
+    return None if whole < 1 else (whole, qualifier)
+
+
+# === views (language, format, claims, charts) ============================================
+
+
+def country_names(population: pd.DataFrame, countries: list[str], lang: str) -> list[str]:
+    """The countries' names in the language, from the population table."""
+    names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
+    return [names[code] for code in countries]
+
+
+def join_names(names: list[str], lang: str, word: str = "intl_and") -> str:
+    """ "A, B and C" (or "A or B" with ``word="intl_or"``) in the language."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t(word, lang)} {names[-1]}"
+
+
+def countries_text(population: pd.DataFrame, countries: list[str], lang: str) -> str:
+    """ "United Kingdom, United States and Canada" for the chosen countries."""
+    return join_names(country_names(population, countries, lang), lang)
+
+
+def place_text(population: pd.DataFrame, places: list[str], lang: str) -> str:
+    """One country's name, or "United States or Canada (the report does not say which)"."""
+    names = country_names(population, places, lang)
+    if len(names) == 1:
+        return names[0]
+    return t("intl_place_unspecified", lang, countries=join_names(names, lang, "intl_or"))
+
+
+def mechanism_label(mechanism: str, lang: str) -> str:
+    return t(f"intl_mechanism_{mechanism}", lang)
+
+
+def status_label(status: str, lang: str) -> str:
+    return t(f"intl_status_{status}", lang)
+
+
+def audience_text(cell: object, lang: str) -> str:
+    """ "students, industry" from a list-valued audience cell."""
+    return ", ".join(t(f"intl_audience_{item}", lang) for item in datasets.split_list(cell))
+
+
+def intro_values(
+    initiatives: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
+) -> dict[str, str]:
+    """The country list and the number of initiatives the introduction quotes."""
+    chosen = select_initiatives(initiatives, countries)
+    basis = f"count:international_initiatives:countries∋{'|'.join(countries)}"
+    return {
+        "countries": countries_text(population, countries, lang),
+        "count": claims.number(len(chosen), lang, basis),
+    }
+
+
+# --- the mechanism comparison ----------------------------------------------------------------
+
+
+def _mechanism_list(ids: list[str], lang: str) -> str:
+    labels = [mechanism_label(m, lang) for m in ids]
+    return "; ".join(label[:1].lower() + label[1:] for label in labels)
+
+
+def mechanism_text(
+    mechanisms: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
+) -> str:
+    """Markdown: how many mechanisms abroad, then Sweden's state for them, each count recorded."""
+    summary = mechanism_summary(mechanisms, countries)
+    scope = f"mechanism in {'|'.join(countries)} with status in_place|in_development"
+    abroad = claims.number(len(summary.abroad), lang, f"count:{MECHANISM_FILE}:{scope}")
+    lines = [
+        t(
+            "intl_mechanisms_headline",
+            lang,
+            abroad=abroad,
+            countries=countries_text(population, countries, lang),
+        )
+    ]
+    for status in STATUS_ORDER:
+        ids = summary.in_sweden[status]
+        if not ids:
+            continue
+        basis = f"count:{MECHANISM_FILE}:{scope}; Sweden {status}"
+        count = claims.number(len(ids), lang, basis)
+        items = _mechanism_list(ids, lang)
+        lines.append(f"- {t(f'intl_sweden_{status}', lang, count=count, items=items)}")
+    return "\n".join(lines)
+
+
+def _cell_notes(mechanisms: pd.DataFrame, ids: list[str], lang: str) -> list[str]:
+    rows = mechanisms.set_index("id").loc[ids]
+    return [
+        f"{status_label(status, lang)}: {note}"
+        for status, note in zip(rows["status"], localized(rows, "note", lang), strict=True)
+    ]
+
+
+def _mechanism_order(grid: pd.DataFrame) -> list[str]:
+    """Mechanisms with Sweden's weakest state first (the gaps on top), then schema order."""
+    sweden = grid[grid["place"] == HOME_COUNTRY].set_index("mechanism")["status"]
+    return sorted(sweden.index, key=lambda m: (-STATUS_ORDER.index(sweden[m]), MECHANISMS.index(m)))
+
+
+def mechanism_chart(
+    mechanisms: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
+) -> go.Figure:
+    """A mechanism-by-country grid coloured by what the report says; hover gives its words."""
+    grid = presence(mechanisms, countries)
+    order = _mechanism_order(grid)
+    places = [*countries, HOME_COUNTRY]
+    rank = {status: len(STATUS_ORDER) - 1 - i for i, status in enumerate(STATUS_ORDER)}
+    cell = {(r.mechanism, r.place): r for r in grid.itertuples()}
+    z, text, hover = [], [], []
+    for mechanism in order:
+        rows = [cell[(mechanism, place)] for place in places]
+        z.append([rank[r.status] for r in rows])
+        text.append(
+            [status_label(r.status, lang) + (SHARED_MARK if r.shared else "") for r in rows]
+        )
+        hover.append(
+            [
+                "<br>".join(
+                    _wrap_lines(
+                        [mechanism_label(mechanism, lang)] + _cell_notes(mechanisms, r.ids, lang)
+                    )
+                )
+                or status_label(r.status, lang)
+                for r in rows
+            ]
+        )
+    size = len(STATUS_ORDER)
+    scale = []
+    for status in reversed(STATUS_ORDER):
+        index = rank[status]
+        scale += [
+            [index / size, STATUS_COLOURS[status]],
+            [(index + 1) / size, STATUS_COLOURS[status]],
+        ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=country_names(population, places, lang),
+            y=[mechanism_label(m, lang) for m in order],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            zmin=-0.5,
+            zmax=size - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+        )
+    )
+    base_layout(fig, t("intl_chart_mechanisms_title", lang))
+    fig.update_xaxes(side="top")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
+    fig.update_layout(height=120 + 42 * len(order), margin={"t": 110, "l": 20})
+    note = mechanism_note(mechanisms, lang, countries)
+    if grid["shared"].any():
+        note = f"{SHARED_MARK.strip()} {t('intl_shared_note', lang)} {note}"
+    return add_source_note(fig, note, width=150)
+
+
+def _wrap_lines(lines: list[str], width: int = 70) -> list[str]:
+    return ["<br>".join(textwrap.wrap(line, width)) for line in lines]
+
+
+def _shown_mechanism_rows(mechanisms: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """The rows behind the grid: mechanisms found in a chosen country, there and in Sweden."""
+    grid = presence(mechanisms, countries)
+    ids = [row_id for ids in grid["ids"] for row_id in ids]
+    rows = mechanisms[mechanisms["id"].isin(ids)]
+    places = [*countries, HOME_COUNTRY]
+    rows = rows.assign(
+        _mechanism=rows["mechanism"].map(MECHANISMS.index),
+        _place=rows["countries"].map(
+            lambda cell: min(places.index(c) for c in codes(cell) if c in places)
+        ),
+        _status=rows["status"].map(STATUS_ORDER.index),
+    )
+    ordered = rows.sort_values(["_mechanism", "_place", "_status"], kind="stable")
+    return ordered.drop(columns=["_mechanism", "_place", "_status"]).reset_index(drop=True)
+
+
+def mechanism_table(
+    mechanisms: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
+) -> pd.DataFrame:
+    """Every cell of the grid that the report speaks to: where, what state, its words."""
+    rows = _shown_mechanism_rows(mechanisms, countries)
+    return pd.DataFrame(
+        {
+            t("intl_col_mechanism", lang): rows["mechanism"].map(
+                lambda m: mechanism_label(m, lang)
+            ),
+            t("intl_col_where", lang): rows["countries"].map(
+                lambda cell: place_text(population, [c for c in codes(cell)], lang)
+            ),
+            t("col_status", lang): rows["status"].map(lambda s: status_label(s, lang)),
+            t("intl_col_report_says", lang): localized(rows, "note", lang),
+            t("col_quote", lang): rows["quote"],
+        }
+    )
+
+
+def mechanism_note(mechanisms: pd.DataFrame, lang: str, countries: list[str]) -> str:
+    """Source note naming the sections the shown rows quote."""
+    return source_note(MECHANISM_FILE, _shown_mechanism_rows(mechanisms, countries), lang)
+
+
+# --- the initiatives table ------------------------------------------------------------------
+
+
+def fact_text(fact: Fact, lang: str) -> str:
+    """A fact with its qualifier and unit: "over 100 apprenticeship places", "up to 40%"."""
+    text = fact.display(lang)
+    return text if fact.unit == "%" else f"{text} {unit_label(fact.unit, lang)}"
+
+
+def description_text(row: pd.Series, facts: pd.DataFrame, lang: str) -> str:
+    """The description with each {fact_id} filled in as the fact displays (and recorded)."""
+    text = row[f"description_{lang}"]
+    return PLACEHOLDER.sub(lambda match: get_fact(facts, match.group(1)).display(lang), text)
+
+
+def _start_year(row: pd.Series) -> str:
+    if pd.isna(row["start_year"]):
+        return ""
+    year = int(row["start_year"])
+    return claims.record(str(year), year, f"data:{INITIATIVE_FILE}:{row['id']}:start_year")
+
+
+def initiatives_table(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> pd.DataFrame:
+    """The chosen countries' initiatives in one comparable structure, one row each."""
+    chosen = select_initiatives(initiatives, countries)
+    rows = [
+        {
+            t("col_country", lang): place_text(population, codes(row["countries"]), lang),
+            t("intl_col_initiative", lang): row[f"name_{lang}"],
+            t("intl_col_mechanisms", lang): ", ".join(
+                mechanism_label(m, lang) for m in codes(row["mechanisms"])
+            ),
+            t("col_audience", lang): audience_text(row["audience"], lang),
+            t("col_start_year", lang): _start_year(row),
+            t("intl_col_lead_organisations", lang): _text(row["lead_organisations"]),
+            t("intl_col_scale", lang): (
+                ""
+                if pd.isna(row["scale_fact_id"])
+                else fact_text(get_fact(facts, row["scale_fact_id"]), lang)
+            ),
+            t("col_description", lang): description_text(row, facts, lang),
+        }
+        for _, row in chosen.iterrows()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _text(cell: object) -> str:
+    return "" if pd.isna(cell) else str(cell)
+
+
+def initiatives_note(initiatives: pd.DataFrame, lang: str, countries: list[str]) -> str:
+    """Source note for the rows of the chosen countries."""
+    return source_note(INITIATIVE_FILE, select_initiatives(initiatives, countries), lang)
+
+
+# --- key figures, per million and Swedish equivalents -------------------------------------------
+
+
+def _bounded_text(value: float, qualifier: str, decimals: int, lang: str) -> str:
+    text = format_number(rounded_outward(value, qualifier, decimals), lang, decimals)
     label = QUALIFIER_LABELS.get(qualifier)
     return f"{t(label, lang)} {text}" if label else text
 
 
-def display_derived(figure: Derived, facts: pd.DataFrame, lang: str) -> str:
-    return display_bounded(figure.value, bound_of(figure, facts), lang)
+def display_rate(figure: Derived, facts: pd.DataFrame, lang: str) -> str:
+    """A per-million rate with the qualifier of its input, recorded with its formula."""
+    qualifier = shown_qualifier(figure, facts)
+    text = _bounded_text(figure.value, qualifier, decimals_for(figure.value), lang)
+    return claims.record(text, figure.value, f"derived:{figure.formula}")
+
+
+def display_equivalent(figure: Derived, facts: pd.DataFrame, lang: str) -> str:
+    """A Swedish equivalent in whole units ("över 15", "ca 3"), or a note that it is below one."""
+    whole = whole_equivalent(figure, facts)
+    if whole is None:
+        return t("intl_below_one", lang)
+    value, qualifier = whole
+    text = _bounded_text(value, qualifier, 0, lang)
+    return claims.record(text, figure.value, f"derived:{figure.formula}")
 
 
 def key_figures_table(
+    initiatives: pd.DataFrame,
     facts: pd.DataFrame,
     population: pd.DataFrame,
     lang: str,
@@ -378,44 +631,81 @@ def key_figures_table(
 ) -> pd.DataFrame:
     """The report's figures about the chosen countries; per-million columns when normalising."""
     normalise = check_normalise_by(normalise_by) == "population"
-    chosen = international_facts(facts, population, countries)
-    names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
     rows = []
-    for _, row in chosen.iterrows():
-        fact = fact_from_row(row)
+    for fact, places in initiative_facts(initiatives, facts, countries):
         record = {
-            t("col_country", lang): names[row["country"]],
+            t("col_country", lang): place_text(population, places, lang),
             t("col_figure", lang): fact.label(lang),
             t("col_value", lang): fact.display(lang),
             t("col_unit", lang): unit_label(fact.unit, lang),
             t("intl_col_bound", lang): t(f"intl_bound_{fact.qualifier}", lang),
         }
         if normalise:
-            record.update(_normalised_cells(fact, row["country"], facts, population, lang))
+            record.update(_normalised_cells(fact, places, facts, population, lang))
         rows.append(record)
     return pd.DataFrame(rows)
 
 
 def _normalised_cells(
-    fact: Fact, country: str, facts: pd.DataFrame, population: pd.DataFrame, lang: str
+    fact: Fact, places: list[str], facts: pd.DataFrame, population: pd.DataFrame, lang: str
 ) -> dict[str, str]:
-    per_million_col, sweden_col = (
-        t("intl_col_per_million", lang),
-        t("intl_col_sweden_equivalent", lang),
-    )
-    if not is_scalable(fact):
+    per_million_col = t("intl_col_per_million", lang)
+    sweden_col = t("intl_col_sweden_equivalent", lang)
+    if not is_scalable(fact, places):
         return {per_million_col: "", sweden_col: ""}
-    rate = per_million_figure(fact, population, country)
-    equivalent = sweden_equivalent(rate, population)
+    rate = per_million_figure(fact, population, places[0])
     return {
-        per_million_col: display_derived(rate, facts, lang),
-        sweden_col: display_derived(equivalent, facts, lang),
+        per_million_col: display_rate(rate, facts, lang),
+        sweden_col: display_equivalent(sweden_equivalent(rate, population), facts, lang),
     }
+
+
+def _agency(row: pd.Series, lang: str) -> str:
+    """The statistics agency in the page's language where the table names it so."""
+    column = f"agency_{lang}"
+    return (
+        str(row[column])
+        if column in row.index and not pd.isna(row[column])
+        else str(row["source_organisation"])
+    )
+
+
+def _population_source(population: pd.DataFrame, country: str, lang: str) -> str:
+    row = population[population["country"] == country].iloc[0]
+    date = claims.record(
+        str(row["reference_date"]), float(str(row["reference_date"])[:4]), f"population:{country}"
+    )
+    return t(
+        "intl_population_source",
+        lang,
+        country=country_names(population, [country], lang)[0],
+        organisation=_agency(row, lang),
+        date=date,
+    )
+
+
+def rate_formula(rate: Derived, facts: pd.DataFrame, population: pd.DataFrame, lang: str) -> str:
+    """ "100 × 1 000 000 / 67 026 292" the page language's way, each number recorded."""
+    fact = fact_inputs(rate, facts)[0]
+    country = rate.inputs[-1].split(":", 1)[1]
+    value = claims.number(fact.central, lang, f"fact:{fact.id}")
+    million = claims.number(MILLION, lang, "derived:one million (per million inhabitants)")
+    people = claims.number(population_of(population, country), lang, f"population:{country}")
+    return f"{value} × {million} / {people}"
+
+
+def equivalent_formula(rate: Derived, population: pd.DataFrame, lang: str) -> str:
+    """ "1.492 × 10 452 326 / 1 000 000" the page language's way, each number recorded."""
+    shown_rate = claims.number(rate.value, lang, f"derived:{rate.formula}", decimals=3)
+    sweden = population_of(population, HOME_COUNTRY)
+    people = claims.number(sweden, lang, f"population:{HOME_COUNTRY}")
+    million = claims.number(MILLION, lang, "derived:one million (per million inhabitants)")
+    return f"{shown_rate} × {people} / {million}"
 
 
 def input_sources(figure: Derived, facts: pd.DataFrame, population: pd.DataFrame, lang: str) -> str:
     """Where each input comes from: the fact's document and section, the population's
-    statistics office and reference date."""
+    statistics agency and reference date."""
     parts = []
     for name in figure.inputs:
         if name.startswith("population:"):
@@ -428,58 +718,77 @@ def input_sources(figure: Derived, facts: pd.DataFrame, population: pd.DataFrame
     return "; ".join(parts)
 
 
-def _population_source(population: pd.DataFrame, country: str, lang: str) -> str:
-    row = population[population["country"] == country].iloc[0]
-    return t(
-        "intl_population_source",
-        lang,
-        country=country,
-        organisation=row["source_organisation"],
-        date=row["reference_date"],
-    )
+def _derived_row(
+    figure: Derived,
+    shown: str,
+    qualifier: str | None,
+    formula: str,
+    context: tuple[pd.DataFrame, pd.DataFrame, str],
+) -> dict[str, str]:
+    facts, population, lang = context
+    return {
+        t("col_figure", lang): figure.label(lang),
+        t("col_value", lang): shown,
+        t("intl_col_bound", lang): "" if qualifier is None else t(f"intl_bound_{qualifier}", lang),
+        t("col_formula", lang): formula,
+        t("col_inputs", lang): ", ".join(figure.inputs),
+        t("intl_col_sources", lang): input_sources(figure, facts, population, lang),
+    }
 
 
 def derived_table(
-    figures: list[Derived], facts: pd.DataFrame, population: pd.DataFrame, lang: str
+    pairs: list[tuple[Derived, Derived]], facts: pd.DataFrame, population: pd.DataFrame, lang: str
 ) -> pd.DataFrame:
-    """Derived figures with their bound, formula, inputs and the inputs' sources."""
-    return pd.DataFrame(
-        {
-            t("col_figure", lang): [figure.label(lang) for figure in figures],
-            t("col_value", lang): [display_derived(figure, facts, lang) for figure in figures],
-            t("intl_col_bound", lang): [
-                t(f"intl_bound_{bound_of(figure, facts)}", lang) for figure in figures
-            ],
-            t("col_formula", lang): [format_formula(figure.formula, lang) for figure in figures],
-            t("col_inputs", lang): [", ".join(figure.inputs) for figure in figures],
-            t("intl_col_sources", lang): [
-                input_sources(figure, facts, population, lang) for figure in figures
-            ],
-        }
-    )
-
-
-def scaled_countries(
-    facts: pd.DataFrame, population: pd.DataFrame, countries: list[str]
-) -> list[str]:
-    """The chosen countries that have at least one count to scale, in the order chosen."""
-    chosen = international_facts(facts, population, countries)
-    scalable = chosen[~chosen["unit"].isin(NOT_SCALABLE_UNITS)]
-    return [code for code in countries if code in set(scalable["country"])]
+    """Each rate and its Swedish equivalent, with bound, formula, inputs and their sources."""
+    rows = []
+    for rate, equivalent in pairs:
+        rows.append(
+            _derived_row(
+                rate,
+                display_rate(rate, facts, lang),
+                shown_qualifier(rate, facts),
+                rate_formula(rate, facts, population, lang),
+                (facts, population, lang),
+            )
+        )
+        whole = whole_equivalent(equivalent, facts)
+        rows.append(
+            _derived_row(
+                equivalent,
+                display_equivalent(equivalent, facts, lang),
+                None if whole is None else whole[1],
+                equivalent_formula(rate, population, lang),
+                (facts, population, lang),
+            )
+        )
+    return pd.DataFrame(rows)
 
 
 def population_note(population: pd.DataFrame, countries: list[str], lang: str) -> str:
-    """ "Population: reference/population.csv (population GB: ONS, 2021-06-30; …)".
+    """ "Population: reference/population.csv (population United Kingdom: ONS, 2021-06-30; …)".
 
     ``countries`` are the countries whose population a figure divides by; Sweden's row,
     used for every Swedish equivalent, is always named.
     """
-    codes = [*[code for code in countries if code != HOME_COUNTRY], HOME_COUNTRY]
-    sources = "; ".join(_population_source(population, code, lang) for code in codes)
+    places = [*[code for code in countries if code != HOME_COUNTRY], HOME_COUNTRY]
+    sources = "; ".join(_population_source(population, code, lang) for code in places)
     return t("intl_population_note", lang, sources=sources)
 
 
+def scaled_countries(
+    initiatives: pd.DataFrame, facts: pd.DataFrame, countries: list[str]
+) -> list[str]:
+    """The chosen countries that have at least one count to scale, in the order chosen."""
+    found = {
+        places[0]
+        for fact, places in initiative_facts(initiatives, facts, countries)
+        if is_scalable(fact, places)
+    }
+    return [code for code in countries if code in found]
+
+
 def figures_note(
+    initiatives: pd.DataFrame,
     facts: pd.DataFrame,
     population: pd.DataFrame,
     lang: str,
@@ -487,166 +796,19 @@ def figures_note(
     normalise_by: str,
 ) -> str:
     """Source note for the key figures (and the population table when normalising)."""
-    note = source_note("facts.csv", international_facts(facts, population, countries), lang)
+    ids = [fact.id for fact, _ in initiative_facts(initiatives, facts, countries)]
+    note = source_note("facts.csv", facts[facts["id"].isin(ids)], lang)
     if check_normalise_by(normalise_by) == "population":
-        used = scaled_countries(facts, population, countries)
+        used = scaled_countries(initiatives, facts, countries)
         note = f"{note} {population_note(population, used, lang)}" if used else note
     return note
 
 
-def equivalent_chart(
-    facts: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
-) -> go.Figure | None:
-    """One panel per count: the figure as reported beside Sweden at the same rate.
-
-    ``None`` when none of the chosen countries' figures is a count.
-    """
-    chosen = international_facts(facts, population, countries)
-    pairs = [
-        (fact_from_row(row), row["country"])
-        for _, row in chosen.iterrows()
-        if is_scalable(fact_from_row(row))
-    ]
-    if not pairs:
-        return None
-    titles = ["<br>".join(textwrap.wrap(fact.label(lang), 45)) for fact, _ in pairs]
-    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles)
-    for column, (fact, country) in enumerate(pairs, start=1):
-        fig.add_trace(_equivalent_bars(fact, country, facts, population, lang), row=1, col=column)
-    fig.update_layout(showlegend=False)
-    base_layout(fig, t("intl_chart_equivalent_title", lang))
-    fig.update_layout(margin={"t": 110})
-    fig.update_annotations(font_size=12, selector={"showarrow": False})
-    rows = chosen[chosen["id"].isin([fact.id for fact, _ in pairs])]
-    used = scaled_countries(facts, population, countries)
-    note = f"{source_note('facts.csv', rows, lang)} {population_note(population, used, lang)}"
-    return add_source_note(fig, note)
-
-
-def _equivalent_bars(
-    fact: Fact, country: str, facts: pd.DataFrame, population: pd.DataFrame, lang: str
-) -> go.Bar:
-    rate = per_million_figure(fact, population, country)
-    equivalent = sweden_equivalent(rate, population)
-    reported_name = country_names(population, [country], lang)[0]
-    return go.Bar(
-        x=[t("intl_bar_reported", lang, country=reported_name), t("intl_bar_sweden", lang)],
-        y=[fact.central, equivalent.value],
-        text=[fact.display(lang), display_derived(equivalent, facts, lang)],
-        textposition="outside",
-        marker_color=[COUNTRY_COLOURS.get(country, "#7f7f7f"), SWEDEN_COLOUR],
-        cliponaxis=False,
-    )
-
-
-# --- what Sweden lacks ------------------------------------------------------------------
-
-
-def offered_swedish_kinds(course_supply: pd.DataFrame) -> pd.DataFrame:
-    """The kinds of the Swedish supply that are offered (one row per kind)."""
-    offered = course_supply[course_supply["status"] == "offered"]
-    return offered[["kind"]].drop_duplicates().sort_values("kind", kind="stable")
-
-
-def missing_kinds(
-    initiatives: pd.DataFrame, course_supply: pd.DataFrame, countries: list[str]
-) -> pd.DataFrame:
-    """Foreign initiatives whose kind has no offered Swedish counterpart (a left anti-join)."""
-    abroad = select_initiatives(initiatives, countries)
-    joined = abroad.merge(
-        offered_swedish_kinds(course_supply), on="kind", how="left", indicator=True
-    )
-    missing = joined[joined["_merge"] == "left_only"].drop(columns="_merge")
-    return missing.reset_index(drop=True)
-
-
-def shared_kinds(
-    initiatives: pd.DataFrame, course_supply: pd.DataFrame, countries: list[str]
-) -> list[str]:
-    """Kinds found both abroad and in the offered Swedish supply (an inner join)."""
-    abroad = select_initiatives(initiatives, countries)[["kind"]].drop_duplicates()
-    both = abroad.merge(offered_swedish_kinds(course_supply), on="kind", how="inner")
-    return sorted(both["kind"])
-
-
-def lacks_table(
-    initiatives: pd.DataFrame,
-    course_supply: pd.DataFrame,
-    population: pd.DataFrame,
-    lang: str,
-    countries: list[str],
-) -> pd.DataFrame:
-    """One row per missing kind: the countries and the foreign initiatives that have it."""
-    missing = missing_kinds(initiatives, course_supply, countries)
-    missing = missing.assign(name=localized(missing, "name", lang))
-    names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
-    rows = []
-    for kind, group in missing.groupby("kind", sort=True):
-        codes = [code for code in countries if code in set(group["country"])]
-        rows.append(
-            {
-                t("intl_col_missing_kind", lang): kind_label(kind, lang),
-                t("intl_col_countries", lang): ", ".join(names[code] for code in codes),
-                t("intl_col_initiatives_abroad", lang): "; ".join(
-                    f"{row['name']} ({row['country']})" for _, row in group.iterrows()
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def lacks_summary(
-    initiatives: pd.DataFrame,
-    course_supply: pd.DataFrame,
-    population: pd.DataFrame,
-    lang: str,
-    countries: list[str],
-) -> dict[str, str]:
-    """The counts and names the "what Sweden lacks" paragraph quotes."""
-    abroad = select_initiatives(initiatives, countries)["kind"].nunique()
-    missing = missing_kinds(initiatives, course_supply, countries)["kind"].nunique()
-    shared_ids = shared_kinds(initiatives, course_supply, countries)
-    shared = [kind_label(kind, lang).lower() for kind in shared_ids]
-    return {
-        "countries": countries_text(population, countries, lang),
-        "abroad": format_number(abroad, lang),
-        "missing": format_number(missing, lang),
-        "shared": join_names(shared, lang) if shared else t("intl_none", lang),
-    }
-
-
-def lacks_note(
-    initiatives: pd.DataFrame, course_supply: pd.DataFrame, lang: str, countries: list[str]
-) -> str:
-    """Source note naming both joined tables."""
-    missing = missing_kinds(initiatives, course_supply, countries)
-    offered = course_supply[course_supply["status"] == "offered"]
-    abroad_note = (
-        source_note("international_initiatives.csv", missing, lang) if len(missing) else ""
-    )
-    return f"{abroad_note} {source_note('course_supply.csv', offered, lang)}".strip()
-
-
-def intro_values(
-    initiatives: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
-) -> dict[str, str]:
-    """The country list and initiative count the introduction quotes."""
-    return {
-        "countries": countries_text(population, countries, lang),
-        "count": format_number(len(select_initiatives(initiatives, countries)), lang),
-    }
-
-
-def countries_text(population: pd.DataFrame, countries: list[str], lang: str) -> str:
-    """ "United Kingdom, United States and Canada" for the chosen countries."""
-    return join_names(country_names(population, countries, lang), lang)
-
-
 def derived_note(
-    figures: list[Derived], facts: pd.DataFrame, population: pd.DataFrame, lang: str
+    pairs: list[tuple[Derived, Derived]], facts: pd.DataFrame, population: pd.DataFrame, lang: str
 ) -> str:
     """Source note naming the facts rows and the population rows the figures use."""
-    inputs = [name for figure in figures for name in figure.inputs]
+    inputs = [name for pair in pairs for figure in pair for name in figure.inputs]
     rows = facts[facts["id"].isin(inputs)]
     used = [
         name.split(":", 1)[1] for name in dict.fromkeys(inputs) if name.startswith("population:")
