@@ -9,6 +9,7 @@ into a register and check that every number on a page is explained by one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from atmp_lib.formatting import format_number
@@ -52,6 +53,22 @@ def record(text: str, value: float, basis: str) -> str:
 def number(value: float, lang: str, basis: str, decimals: int | None = None) -> str:
     """Write a number the language's way and record it as a claim resting on ``basis``."""
     return record(format_number(value, lang, decimals), value, basis)
+
+
+#: A number as written in a data text: "1,200", "1 200" (narrow space), "22.7", "22,7", "2023".
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:[,\u202f\u00a0]\d{3})+(?![\d])(?:\.\d+)?|(?<![\d])\d+(?:[.,]\d+)?"
+)
+
+
+def record_numbers(text: str, basis: str) -> str:
+    """Record every number written in a data text (a description, a label) as resting on
+    ``basis`` (e.g. ``data:landscape:camp:description_en``); return ``text`` unchanged."""
+    for match in _NUMBER_IN_TEXT.finditer(text):
+        token = match.group()
+        digits = re.sub(r"[,\u202f\u00a0](?=\d{3})", "", token).replace(",", ".")
+        record(token, float(digits), basis)
+    return text
 
 
 def take() -> list[dict[str, object]]:

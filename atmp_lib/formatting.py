@@ -82,5 +82,13 @@ def source_note(table: str, frame, lang: str) -> str:
 
 
 def format_formula(formula: str, lang: str) -> str:
-    """A formula written with the language's decimal mark ("1.492 × …" -> "1,492 × …")."""
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", formula) if check_lang(lang) == "sv" else formula
+    """A formula written with the language's number marks.
+
+    Formulas are stored the English way; in Swedish the decimal point becomes a comma
+    ("1.492 × …" -> "1,492 × …") and an English thousands comma the narrow no-break space
+    that :func:`format_number` uses ("10,452,326" -> "10 452 326").
+    """
+    if check_lang(lang) == "en":
+        return formula
+    grouped = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "\u202f", formula)
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", grouped)

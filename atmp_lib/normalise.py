@@ -1,10 +1,15 @@
-"""Per-capita comparisons with the public population table (``reference/population.csv``)."""
+"""Per-capita comparisons with the public population table (``reference/population.csv``).
+
+Formulas are written the English way ("31 × 1,000,000 / 10,452,326");
+:func:`atmp_lib.formatting.format_formula` writes them the Swedish way on Swedish pages.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from atmp_lib.facts import Derived, Fact, is_approximate
+from atmp_lib.formatting import format_number
 
 MILLION = 1_000_000
 
@@ -18,14 +23,27 @@ def population_of(population: pd.DataFrame, country: str) -> int:
     return int(match["population"].iloc[0])
 
 
+def nordic_countries(population: pd.DataFrame) -> list[str]:
+    """ISO codes of the rows marked ``nordic`` (the countries read as Norden), in table order."""
+    return population.loc[population["nordic"].astype(bool), "country"].tolist()
+
+
 def nordic_population(population: pd.DataFrame) -> int:
-    """Sum of the Nordic countries' populations (Sweden, Denmark, Finland, Norway, Iceland)."""
-    return int(population.loc[population["nordic"], "population"].sum())
+    """Sum of the populations of the rows marked ``nordic`` (see :func:`nordic_countries`)."""
+    return int(population.loc[population["nordic"].astype(bool), "population"].sum())
 
 
 def per_million(value: float, inhabitants: int) -> float:
     """A count expressed per million inhabitants."""
     return value * MILLION / inhabitants
+
+
+def per_million_formula(value: float, inhabitants: int) -> str:
+    """ "31 × 1,000,000 / 10,452,326": the formula of :func:`per_million`, English-written."""
+    return (
+        f"{format_number(value, 'en')} × {format_number(MILLION, 'en')} / "
+        f"{format_number(inhabitants, 'en')}"
+    )
 
 
 def fact_per_million(fact: Fact, population: pd.DataFrame, country: str) -> Derived:
@@ -35,7 +53,7 @@ def fact_per_million(fact: Fact, population: pd.DataFrame, country: str) -> Deri
         label_en=f"{fact.label_en} per million inhabitants",
         label_sv=f"{fact.label_sv} per miljon invånare",
         value=per_million(fact.central, inhabitants),
-        formula=f"{fact.central:g} × 1 000 000 / {inhabitants:,}".replace(",", " "),
+        formula=per_million_formula(fact.central, inhabitants),
         inputs=(fact.id, f"population:{country}"),
         approximate=is_approximate(fact),
     )
