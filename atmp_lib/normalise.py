@@ -1,7 +1,8 @@
 """Per-capita comparisons with the public population table (``reference/population.csv``).
 
-Formulas are written the English way ("31 × 1,000,000 / 10,452,326");
-:func:`atmp_lib.formatting.format_formula` writes them the Swedish way on Swedish pages.
+Formulas are stored with a decimal point and thousands grouped by a narrow no-break space
+("31 × 1 000 000 / 10 452 326"); :func:`atmp_lib.formatting.format_formula` writes them
+with commas on English pages and with a decimal comma on Swedish ones.
 """
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ def per_million(value: float, inhabitants: int) -> float:
 
 
 def per_million_formula(value: float, inhabitants: int) -> str:
-    """ "31 × 1,000,000 / 10,452,326": the formula of :func:`per_million`, English-written."""
-    return (
-        f"{format_number(value, 'en')} × {format_number(MILLION, 'en')} / "
-        f"{format_number(inhabitants, 'en')}"
-    )
+    """ "31 × 1 000 000 / 10 452 326": the formula of :func:`per_million`, stored form."""
+    return f"{formula_number(value)} × {formula_number(MILLION)} / {formula_number(inhabitants)}"
+
+
+def formula_number(value: float) -> str:
+    """A number inside a stored formula: decimal point, thousands by a narrow no-break space
+    (:func:`format_number`'s grouping); see :func:`atmp_lib.formatting.format_formula`."""
+    return format_number(value, "en").replace(",", "\u202f")
 
 
 def fact_per_million(fact: Fact, population: pd.DataFrame, country: str) -> Derived:
