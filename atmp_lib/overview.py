@@ -51,17 +51,19 @@ CONCLUSION_VERDICTS = (
 )
 SIGNAL_VERDICTS = ("overview_signal_universities", "overview_signal_partners")
 MILIEU_NAME = "ATMP 2030"
-#: Kinds in the order the landscape table and chart show them, with their timeline colours.
-KIND_COLOURS = {
-    "atmp_centre": "#1f77b4",
-    "research_centre": "#17becf",
-    "national_centre": "#2ca02c",
-    "national_initiative": "#9467bd",
-    "innovation_milieu": "#ff7f0e",
-    "education_provider": "#e377c2",
-    "planned_infrastructure": "#8c564b",
-    "investment": "#7f7f7f",
-}
+#: Verdicts whose translation writes a number inside a name.
+VERDICT_NAMES = {"overview_background_subgoal": MILIEU_NAME}
+#: Kinds in the order the landscape table and chart show them.
+KIND_ORDER = (
+    "atmp_centre",
+    "research_centre",
+    "national_centre",
+    "national_initiative",
+    "innovation_milieu",
+    "education_provider",
+    "planned_infrastructure",
+    "investment",
+)
 
 
 # --- calculations (no language) -----------------------------------------------------------
@@ -213,6 +215,12 @@ def global_year(facts: pd.DataFrame) -> str:
 def milieu_name() -> str:
     """The innovation milieu's name; its number is part of the name."""
     return claims.record(MILIEU_NAME, 2030, f"name:{MILIEU_NAME}")
+
+
+def record_verdict_figures(verdict_id: str) -> None:
+    """Record the numbers a verdict's translation writes (shown with the verdict's output)."""
+    if verdict_id in VERDICT_NAMES:
+        milieu_name()
 
 
 def _fact_label(fact: Fact, lang: str) -> str:
@@ -378,8 +386,8 @@ def landscape_table(landscape: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _by_kind(landscape: pd.DataFrame) -> pd.DataFrame:
-    """Rows in the order of KIND_COLOURS, then by English name."""
-    order = {kind: index for index, kind in enumerate(KIND_COLOURS)}
+    """Rows in the order of KIND_ORDER, then by English name."""
+    order = {kind: index for index, kind in enumerate(KIND_ORDER)}
     ranked = landscape.assign(_rank=landscape["kind"].map(order))
     return ranked.sort_values(["_rank", "name_en"], kind="stable").drop(columns="_rank")
 
@@ -428,7 +436,7 @@ def trials_chart(facts: pd.DataFrame, lang: str) -> go.Figure:
             marker_color=["#1f77b4", "#d62728", "#7f7f7f", "#bcbd22"],
         )
     )
-    fig.update_yaxes(title_text=t("axis_trials", lang))
+    fig.update_yaxes(title_text=t("axis_trials", lang), tickformat=",d")
     base_layout(fig, t("chart_trials_title", lang, year=global_year(facts)))
     rows = facts[facts["id"].isin([trials.id, phase3.id, "global_industry_sponsored_share"])]
     return add_source_note(fig, source_note("facts.csv", rows, lang))
@@ -437,7 +445,7 @@ def trials_chart(facts: pd.DataFrame, lang: str) -> go.Figure:
 def landscape_chart(landscape: pd.DataFrame, lang: str) -> go.Figure:
     """Counts of centres, initiatives, providers and investments by kind, stacked by status."""
     counts = landscape_counts(landscape)
-    kinds = [kind for kind in KIND_COLOURS if kind in set(counts["kind"])]
+    kinds = [kind for kind in KIND_ORDER if kind in set(counts["kind"])]
     fig = go.Figure()
     for status, group in counts.groupby("status", sort=True):
         texts = [
@@ -458,24 +466,3 @@ def landscape_chart(landscape: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(title_text=t("col_count", lang), dtick=1)
     base_layout(fig, t("chart_landscape_title", lang))
     return add_source_note(fig, source_note("landscape.csv", landscape, lang))
-
-
-def landscape_timeline(landscape: pd.DataFrame, lang: str) -> go.Figure:
-    """The start years the sources give for centres and initiatives, on a time axis."""
-    dated = landscape.dropna(subset=["start_year"]).sort_values("start_year", kind="stable")
-    years = [_start_year(row) for row in dated.itertuples()]
-    fig = go.Figure(
-        go.Scatter(
-            x=dated["start_year"].astype(int).tolist(),
-            y=localized(dated, "name", lang).tolist(),
-            mode="markers+text",
-            text=years,
-            hovertext=years,
-            hoverinfo="y+text",
-            textposition="middle right",
-            marker={"size": 12, "color": [KIND_COLOURS[k] for k in dated["kind"]]},
-        )
-    )
-    fig.update_xaxes(title_text=t("col_start_year", lang), tickformat="d")
-    base_layout(fig, t("chart_timeline_title", lang))
-    return add_source_note(fig, source_note("landscape.csv", dated, lang))

@@ -13,6 +13,7 @@ show through :mod:`atmp_lib.claims`.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from numbers import Integral
@@ -62,6 +63,7 @@ VERDICT_FACTS = {
     "survey_willingness": tuple(WILLING_FACTS.values()),
     "survey_interviews_vary": (),
 }
+CHART_HEIGHT = 540
 COLOURS = {
     "companies": "#1f77b4",
     "healthcare": "#2ca02c",
@@ -676,7 +678,7 @@ def need_chart(
     needs = sector_needs(facts, assumptions, ccrm_established)
     bars = [
         SpanBar(
-            t(f"survey_sector_{need.sector}", lang),
+            _wrap(t(f"survey_sector_{need.sector}", lang)),
             need.span,
             COLOURS[need.sector],
             need.fact.display(lang),
@@ -687,7 +689,7 @@ def need_chart(
     total = total_need(facts, assumptions, ccrm_established)
     bars.append(
         SpanBar(
-            t("survey_sector_total", lang),
+            _wrap(t("survey_sector_total", lang)),
             total.span,
             COLOURS["total"],
             total.display(lang),
@@ -702,11 +704,12 @@ def need_chart(
         line_dash="dash",
         line_color="#d62728",
         annotation_text=t("survey_headline_line", lang, headline=headline.display(lang)),
-        annotation_position="top left",
+        annotation_position="top",
     )
     years = years_text(horizon_years_of(facts), facts, lang)
     fig.update_yaxes(title_text=t("survey_axis_people", lang, years=years))
     base_layout(fig, t("survey_chart_need_title", lang))
+    _legend_on_top(fig)
     note = _join_notes(
         source_note("facts.csv", need_facts(facts, ccrm_established), lang),
         assumption_source_note(lang),
@@ -757,7 +760,10 @@ def span_bars(bars: Sequence[SpanBar], band: str, lang: str) -> go.Figure:
     fig.update_yaxes(range=[0, _plotted(top * 1.18)])
     fig.update_xaxes(categoryorder="array", categoryarray=[bar.name for bar in bars])
     fig.update_layout(
-        barmode="stack", legend={"orientation": "h", "y": -0.12, "traceorder": "normal"}
+        barmode="stack",
+        legend={
+            "orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"
+        },
     )
     return fig
 
@@ -795,6 +801,19 @@ def _label_trace(bars: Sequence[SpanBar], lift: float) -> go.Scatter:
         showlegend=False,
         hoverinfo="skip",
     )
+
+
+def _legend_on_top(fig: go.Figure) -> None:
+    """Room above the plot for the title and, under it, the legend (below the plot are the
+    wrapped category names and the source note)."""
+    fig.update_layout(
+        height=CHART_HEIGHT, margin={"t": 170}, title={"y": 0.98, "yanchor": "top"}
+    )
+
+
+def _wrap(name: str, width: int = 24) -> str:
+    """A category name broken into short lines, so that axis labels stay horizontal."""
+    return "<br>".join(textwrap.wrap(name, width))
 
 
 def _plotted(value: float) -> float:
@@ -975,7 +994,7 @@ def yearly_chart(
     years = years_text(horizon_years, facts, lang)
     bars = [
         SpanBar(
-            t("survey_bar_yearly_need", lang, years=years),
+            _wrap(t("survey_bar_yearly_need", lang, years=years)),
             yearly.span,
             COLOURS["total"],
             yearly.display(lang),
@@ -986,11 +1005,12 @@ def yearly_chart(
     year = year_of(facts, JOB_AD_FACTS[0])
     for fact_id in JOB_AD_FACTS:
         ads = get_fact(facts, fact_id)
-        name = t(f"survey_bar_{fact_id}", lang, year=year)
+        name = _wrap(t(f"survey_bar_{fact_id}", lang, year=year))
         bars.append(SpanBar(name, Span.point(ads.central), COLOURS[fact_id], ads.display(lang)))
     fig = span_bars(bars, band_label(assumptions, lang), lang)
     fig.update_yaxes(title_text=t("survey_axis_per_year", lang))
     base_layout(fig, t("survey_chart_yearly_title", lang, years=years, year=year))
+    _legend_on_top(fig)
     rows = facts[facts["id"].isin([*SECTOR_FACTS.values(), HORIZON_FACT, *JOB_AD_FACTS])]
     notes = [source_note("facts.csv", rows, lang), assumption_source_note(lang)]
     return add_source_note(fig, _join_notes(*notes, horizon_note(facts, horizon_years, lang)))
