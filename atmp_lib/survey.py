@@ -406,7 +406,7 @@ class Coverage:
             return None
         span = self.asked_span
         values = (span.high, span.stated_high, span.stated_low, span.low)
-        return Span(*(100 * self.answered / value for value in values))
+        return Span(*(100 * self.answered / value for value in values), span.approximate)
 
 
 def response_coverage(
@@ -1126,10 +1126,14 @@ def _rate_text(coverage: Coverage, lang: str) -> str:
     if rate is None:
         return t("survey_rate_not_computed", lang)
     basis = _rate_basis(coverage)
-    text = pct(rate.stated_low, lang, basis)
+    text = _approx(pct(rate.stated_low, lang, basis), rate, lang)
     if rate.has_band:
         text += f" ({pct(rate.low, lang, basis)}\u2013{pct(rate.high, lang, basis)})"
     return text
+
+
+def _approx(text: str, span: Span, lang: str) -> str:
+    return f"{t('qualifier_approx', lang)} {text}" if span.approximate else text
 
 
 def _asked_text(coverage: Coverage, lang: str) -> str:
@@ -1163,7 +1167,7 @@ def coverage_text(
             companies.answered, lang, "sector=company&answered_questionnaire"
         ),
         companies_asked=companies.asked.display(lang),
-        companies_rate=pct(rate.stated_low, lang, basis),
+        companies_rate=_approx(pct(rate.stated_low, lang, basis), rate, lang),
         companies_band=f"{pct(rate.low, lang, basis)}\u2013{pct(rate.high, lang, basis)}",
         pct=band_label(assumptions, lang),
         hospitals=healthcare.asked.display(lang),

@@ -369,7 +369,7 @@ def test_coverage_table_and_text_do_not_divide_regions_by_hospitals(
     coverage = survey.response_coverage(facts, respondents, assumptions)
     table = survey.coverage_table(coverage, "en")
     assert table.iloc[0].tolist() == [
-        "Companies", "about 25 companies", "18 companies", "72% (65%–80%)", "3",
+        "Companies", "about 25 companies", "18 companies", "about 72% (65%–80%)", "3",
     ]  # fmt: skip
     assert table.iloc[1].tolist() == [
         "Healthcare",
