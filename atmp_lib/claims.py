@@ -62,6 +62,22 @@ def number(value: float, lang: str, basis: str, decimals: int | None = None) -> 
     return record(format_number(value, lang, decimals), value, basis)
 
 
+#: A number as written in a data text: "1,200", "1 200" (narrow space), "22.7", "22,7", "2023".
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:[,\u202f\u00a0]\d{3})+(?![\d])(?:\.\d+)?|(?<![\d])\d+(?:[.,]\d+)?"
+)
+
+
+def record_numbers(text: str, basis: str) -> str:
+    """Record every number written in a data text (a description, a label) as resting on
+    ``basis`` (e.g. ``data:landscape:camp:description_en``); return ``text`` unchanged."""
+    for match in _NUMBER_IN_TEXT.finditer(text):
+        token = match.group()
+        digits = re.sub(r"[,\u202f\u00a0](?=\d{3})", "", token).replace(",", ".")
+        record(token, float(digits), basis)
+    return text
+
+
 def take() -> list[dict[str, object]]:
     """The claims recorded since the last call, as plain dicts (for output metadata)."""
     taken = [asdict(claim) for claim in _pending]

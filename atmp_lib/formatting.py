@@ -82,5 +82,14 @@ def source_note(table: str, frame, lang: str) -> str:
 
 
 def format_formula(formula: str, lang: str) -> str:
-    """A formula written with the language's decimal mark ("1.492 × …" -> "1,492 × …")."""
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", formula) if check_lang(lang) == "sv" else formula
+    """A formula written with the language's number marks.
+
+    Formulas are stored with a decimal point; their thousands are grouped with the narrow
+    no-break space that :func:`format_number` uses in Swedish (or, in older formulas, with
+    an English comma). English pages get "10,452,326" and "1.492"; Swedish pages get
+    "10 452 326" (narrow no-break spaces) and "1,492".
+    """
+    if check_lang(lang) == "en":
+        return re.sub(r"(?<=\d)\u202f(?=\d{3}(?!\d))", ",", formula)
+    grouped = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "\u202f", formula)
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", grouped)

@@ -1,10 +1,16 @@
-"""Per-capita comparisons with the public population table (``reference/population.csv``)."""
+"""Per-capita comparisons with the public population table (``reference/population.csv``).
+
+Formulas are stored with a decimal point and thousands grouped by a narrow no-break space
+("31 × 1 000 000 / 10 452 326"); :func:`atmp_lib.formatting.format_formula` writes them
+with commas on English pages and with a decimal comma on Swedish ones.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from atmp_lib.facts import Derived, Fact, is_approximate
+from atmp_lib.formatting import format_number
 
 MILLION = 1_000_000
 
@@ -18,14 +24,30 @@ def population_of(population: pd.DataFrame, country: str) -> int:
     return int(match["population"].iloc[0])
 
 
+def nordic_countries(population: pd.DataFrame) -> list[str]:
+    """ISO codes of the rows marked ``nordic`` (the countries read as Norden), in table order."""
+    return population.loc[population["nordic"].astype(bool), "country"].tolist()
+
+
 def nordic_population(population: pd.DataFrame) -> int:
-    """Sum of the Nordic countries' populations (Sweden, Denmark, Finland, Norway, Iceland)."""
-    return int(population.loc[population["nordic"], "population"].sum())
+    """Sum of the populations of the rows marked ``nordic`` (see :func:`nordic_countries`)."""
+    return int(population.loc[population["nordic"].astype(bool), "population"].sum())
 
 
 def per_million(value: float, inhabitants: int) -> float:
     """A count expressed per million inhabitants."""
     return value * MILLION / inhabitants
+
+
+def per_million_formula(value: float, inhabitants: int) -> str:
+    """ "31 × 1 000 000 / 10 452 326": the formula of :func:`per_million`, stored form."""
+    return f"{formula_number(value)} × {formula_number(MILLION)} / {formula_number(inhabitants)}"
+
+
+def formula_number(value: float) -> str:
+    """A number inside a stored formula: decimal point, thousands by a narrow no-break space
+    (:func:`format_number`'s grouping); see :func:`atmp_lib.formatting.format_formula`."""
+    return format_number(value, "en").replace(",", "\u202f")
 
 
 def fact_per_million(fact: Fact, population: pd.DataFrame, country: str) -> Derived:
@@ -35,7 +57,7 @@ def fact_per_million(fact: Fact, population: pd.DataFrame, country: str) -> Deri
         label_en=f"{fact.label_en} per million inhabitants",
         label_sv=f"{fact.label_sv} per miljon invånare",
         value=per_million(fact.central, inhabitants),
-        formula=f"{fact.central:g} × 1 000 000 / {inhabitants:,}".replace(",", " "),
+        formula=per_million_formula(fact.central, inhabitants),
         inputs=(fact.id, f"population:{country}"),
         approximate=is_approximate(fact),
     )

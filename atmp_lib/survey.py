@@ -1,30 +1,50 @@
-"""The recruitment-survey section: five-year need by sector, response coverage, competences.
+"""The recruitment-survey section: five-year need by sector, who answered, competences.
 
 The report's survey figures are approximate ("ca 400"), ranges ("50–100") or open-ended
-("över 500"). They are carried here as a :class:`Span` (the figure as stated, widened by
-the ±band assumed for approximate figures) so that no range is collapsed to a made-up
-point and every total keeps its bounds.
+("över 500"). They are carried here as a :class:`Span`: the figure as stated, and the
+bounds a ±band (an assumption: one reading of "ca") would give, so that what the source
+states stays apart from what is assumed, and no range is collapsed to a made-up point.
+
+Calculations (``sector_needs`` … ``willingness``) take tables and return figures without
+any language; the views below them label, format and draw, and write every number they
+show through :mod:`atmp_lib.claims`.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from atmp_lib import datasets
+from atmp_lib import claims, datasets
 from atmp_lib.charts import add_source_note, base_layout
 from atmp_lib.facts import Derived, Fact, get_fact
-from atmp_lib.formatting import format_number, format_unit, source_note, unit_label
+from atmp_lib.formatting import (
+    format_formula,
+    format_number,
+    format_unit,
+    source_note,
+    unit_label,
+)
 from atmp_lib.i18n import check_lang, localized, t
-from atmp_lib.normalise import MILLION, fact_per_million, nordic_population, population_of
+from atmp_lib.normalise import (
+    MILLION,
+    fact_per_million,
+    nordic_countries,
+    nordic_population,
+    per_million_formula,
+    population_of,
+)
 
 HORIZON_RANGE = (1, 30)
 BAND_ASSUMPTION = "approx_band_pct"
+NORDIC_ASSUMPTION = "nordic_countries_job_ads"
+ASSUMPTIONS_USED = (BAND_ASSUMPTION, NORDIC_ASSUMPTION)
 HORIZON_FACT = "survey_horizon_years"
 HEADLINE_FACT = "need_total"
 SECTOR_FACTS = {
@@ -36,6 +56,14 @@ ASKED_FACTS = {"company": "survey_companies_asked", "healthcare_region": "survey
 WILLING_FACTS = {"healthcare_region": "willing_regions_share", "company": "willing_companies_share"}
 JOB_AD_FACTS = ("job_ads_sweden_2021", "job_ads_nordics_2021")
 FINDING_ORDER = ("most_demanded", "hardest_to_find")
+#: The source's own words shown on the page, and the facts their translations state.
+VERDICT_FACTS = {
+    "survey_need_headline": (HEADLINE_FACT,),
+    "survey_companies_sme": (),
+    "survey_willingness": tuple(WILLING_FACTS.values()),
+    "survey_interviews_vary": (),
+}
+CHART_HEIGHT = 540
 COLOURS = {
     "companies": "#1f77b4",
     "healthcare": "#2ca02c",
@@ -43,8 +71,6 @@ COLOURS = {
     "total": "#7f7f7f",
     "job_ads_sweden_2021": "#9467bd",
     "job_ads_nordics_2021": "#8c564b",
-    "asked": "#c7c7c7",
-    "answered": "#1f77b4",
 }
 
 
@@ -59,7 +85,11 @@ def check_parameters(lang: str, ccrm_established: object, horizon_years: object)
 
 
 def check_ccrm_established(value: object) -> bool:
-    """``ccrm_established`` must be a real bool (a YAML true/false), not a string."""
+    """``ccrm_established`` must be a real bool (a YAML true/false), not a string.
+
+    True assumes that the proposed CCRM Nordic is established and that its first five
+    years coincide with the survey's, so that its need is counted with the others.
+    """
     if not isinstance(value, bool):
         raise ValueError(f"parameter 'ccrm_established': {value!r} is not one of True, False")
     return value
@@ -84,25 +114,29 @@ class Span:
 
     ``stated_low``–``stated_high`` is what the source states (one number, or a range such
     as 50–100); ``low``/``high`` widen it by the band assumed for approximate figures.
+    ``approximate`` marks a figure that rests on a "ca" figure.
     """
 
     low: float
     stated_low: float
     stated_high: float
     high: float
+    approximate: bool = False
 
     @classmethod
     def point(cls, value: float) -> Span:
         return cls(value, value, value, value)
 
     def __add__(self, other: Span) -> Span:
-        return Span(*(a + b for a, b in zip(self._values(), other._values(), strict=True)))
+        bounds = (a + b for a, b in zip(self.bounds, other.bounds, strict=True))
+        return Span(*bounds, approximate=self.approximate or other.approximate)
 
     def scaled(self, factor: float) -> Span:
         """Every bound multiplied by a positive factor (a division is a factor below 1)."""
-        return Span(*(value * factor for value in self._values()))
+        return Span(*(value * factor for value in self.bounds), approximate=self.approximate)
 
-    def _values(self) -> tuple[float, float, float, float]:
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
         return self.low, self.stated_low, self.stated_high, self.high
 
     @property
@@ -113,33 +147,10 @@ class Span:
     def has_band(self) -> bool:
         return self.low < self.stated_low or self.high > self.stated_high
 
-    def stated_text(self, lang: str) -> str:
-        """ "460" or "510–560": the figure as the sources give it."""
-        return _pair(self.stated_low, self.stated_high, lang)
-
-    def band_text(self, lang: str) -> str:
-        """ "414–506": the bounds including the assumed band."""
-        return _pair(self.low, self.high, lang)
-
-
-def _num(value: float, lang: str) -> str:
-    """A figure rounded to one decimal; whole numbers without decimals."""
-    return format_number(round(value, 1) + 0.0, lang)
-
-
-def _pair(low: float, high: float, lang: str) -> str:
-    if round(low, 1) == round(high, 1):
-        return _num(low, lang)
-    return f"{_num(low, lang)}\u2013{_num(high, lang)}"
-
-
-def _pct(value: float, lang: str) -> str:
-    return format_unit(_num(value, lang), "%", lang)
-
 
 @dataclass(frozen=True)
 class SpanFigure:
-    """A derived figure with bounds, its formula and the inputs it uses."""
+    """A derived figure with bounds, its formula (per language) and the inputs it uses."""
 
     label_en: str
     label_sv: str
@@ -155,16 +166,33 @@ class SpanFigure:
     def formula_text(self, lang: str) -> str:
         return self.formula_sv if lang == "sv" else self.formula_en
 
+    @property
+    def basis(self) -> str:
+        return f"derived:{self.formula_en}"
+
     def display(self, lang: str) -> str:
-        return self.span.stated_text(lang)
+        """The figure as computed from the stated figures ("about 460", "about 510–560")."""
+        return stated_text(self.span, lang, self.basis)
+
+    def band_display(self, lang: str) -> str:
+        """The bounds with the assumed band ("414–506")."""
+        return band_text(self.span, lang, self.basis)
+
+
+# --- calculations ------------------------------------------------------------------------
+
+
+def assumption_value(assumptions: pd.DataFrame, assumption_id: str) -> float:
+    """The value of a row of ``assumptions.csv``; a clear error names an unknown id."""
+    match = assumptions[assumptions["id"] == assumption_id]
+    if match.empty:
+        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
+    return float(match["value"].iloc[0])
 
 
 def band_pct(assumptions: pd.DataFrame) -> float:
     """The ± percentage read around approximate ("ca") figures (assumptions.csv)."""
-    match = assumptions[assumptions["id"] == BAND_ASSUMPTION]
-    if match.empty:
-        raise KeyError(f"assumptions.csv has no row with id {BAND_ASSUMPTION!r}")
-    return float(match["value"].iloc[0])
+    return assumption_value(assumptions, BAND_ASSUMPTION)
 
 
 def fact_span(fact: Fact, band: float) -> Span:
@@ -172,30 +200,11 @@ def fact_span(fact: Fact, band: float) -> Span:
     if fact.qualifier == "range":
         return Span(fact.low, fact.low, fact.high, fact.high)
     if fact.qualifier == "approx":
-        return Span(
-            fact.value * (1 - band / 100), fact.value, fact.value, fact.value * (1 + band / 100)
-        )
+        value = fact.value
+        return Span(value * (1 - band / 100), value, value, value * (1 + band / 100), True)
     if fact.qualifier == "exact":
         return Span.point(fact.value)
     raise ValueError(f"fact {fact.id!r}: qualifier {fact.qualifier!r} has no bounded span")
-
-
-def _labels(label_id: str, **values: object) -> dict[str, str]:
-    """label_en/label_sv keyword arguments for a derived figure, from the label files."""
-    return {f"label_{lang}": t(label_id, lang, **values) for lang in ("en", "sv")}
-
-
-def _formulas(build: Callable[[str], str]) -> dict[str, str]:
-    """formula_en/formula_sv keyword arguments, each written with the language's numbers."""
-    return {f"formula_{lang}": build(lang) for lang in ("en", "sv")}
-
-
-def _operand(span: Span, lang: str) -> str:
-    """A span inside a formula: "460", or "(510–560)" for a range."""
-    return f"({span.stated_text(lang)})" if span.is_range else span.stated_text(lang)
-
-
-# --- recruitment need -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -210,7 +219,7 @@ class SectorNeed:
 def sector_needs(
     facts: pd.DataFrame, assumptions: pd.DataFrame, ccrm_established: bool
 ) -> list[SectorNeed]:
-    """Companies, healthcare and (when counted) CCRM Nordic, in that order."""
+    """Companies, healthcare and (when assumed established) CCRM Nordic, in that order."""
     check_ccrm_established(ccrm_established)
     band = band_pct(assumptions)
     sectors = [s for s in SECTOR_FACTS if ccrm_established or s != "ccrm_nordic"]
@@ -232,7 +241,7 @@ def total_span(needs: Sequence[SectorNeed]) -> Span:
 def total_need(
     facts: pd.DataFrame, assumptions: pd.DataFrame, ccrm_established: bool
 ) -> SpanFigure:
-    """The five-year total computed from the parts, with formula and inputs."""
+    """The five-year sum of the parts, with formula and inputs."""
     needs = sector_needs(facts, assumptions, ccrm_established)
     pct = band_pct(assumptions)
 
@@ -245,14 +254,8 @@ def total_need(
         **_labels("survey_fig_total"),
         **_formulas(build),
         span=total_span(needs),
-        inputs=(*(need.fact.id for need in needs), f"assumptions:{BAND_ASSUMPTION}"),
+        inputs=(*(need.fact.id for need in needs), f"assumption:{BAND_ASSUMPTION}"),
     )
-
-
-def _part_band(need: SectorNeed, pct: float, lang: str) -> str:
-    if need.fact.qualifier == "approx":
-        return f"{need.span.stated_text(lang)} × (1 ± {_pct(pct, lang)})"
-    return _operand(need.span, lang)
 
 
 def horizon_years_of(facts: pd.DataFrame) -> int:
@@ -264,9 +267,9 @@ def per_year(figure: SpanFigure, horizon_years: int, facts: pd.DataFrame) -> Spa
     """The need spread evenly over ``horizon_years`` (a linear rescaling off 5 years)."""
     horizon = check_horizon_years(horizon_years)
     rescaled = horizon != horizon_years_of(facts)
-    divisor_input = "param:horizon_years" if rescaled else HORIZON_FACT
+    divisor_input = "parameter:horizon_years" if rescaled else HORIZON_FACT
     return SpanFigure(
-        **_labels("survey_fig_total_per_year", years=horizon),
+        **_labels("survey_fig_total_per_year"),
         **_formulas(lambda lang: f"{_operand(figure.span, lang)} / {horizon}"),
         span=figure.span.scaled(1 / horizon),
         inputs=(*figure.inputs, divisor_input),
@@ -274,276 +277,45 @@ def per_year(figure: SpanFigure, horizon_years: int, facts: pd.DataFrame) -> Spa
     )
 
 
-def need_table(
-    facts: pd.DataFrame,
-    assumptions: pd.DataFrame,
-    ccrm_established: bool,
-    horizon_years: int,
-    lang: str,
-) -> pd.DataFrame:
-    """Need by sector and in total: stated figure, band used, and per year over the horizon."""
-    horizon = check_horizon_years(horizon_years)
-    rows = [
-        (t(f"survey_sector_{n.sector}", lang), n.fact.display(lang), n.span)
-        for n in sector_needs(facts, assumptions, ccrm_established)
-    ]
-    total = total_need(facts, assumptions, ccrm_established).span
-    rows.append((t("survey_sector_total", lang), total.stated_text(lang), total))
-    return pd.DataFrame(
-        {
-            t("survey_col_sector", lang): [row[0] for row in rows],
-            t("survey_col_need_stated", lang): [row[1] for row in rows],
-            t("survey_col_band", lang, pct=_pct(band_pct(assumptions), lang)): [
-                row[2].band_text(lang) for row in rows
-            ],
-            t("survey_col_per_year", lang, years=horizon): [
-                _with_band(row[2].scaled(1 / horizon), lang) for row in rows
-            ],
-        }
-    )
-
-
-def _with_band(span: Span, lang: str, stated: str | None = None) -> str:
-    """ "460 (414–506)": the stated figure (or its given wording) with the band."""
-    text = stated or span.stated_text(lang)
-    return f"{text} ({span.band_text(lang)})" if span.has_band else text
-
-
-def need_facts(facts: pd.DataFrame, ccrm_established: bool) -> pd.DataFrame:
-    """The facts rows a need chart or table cites."""
-    ids = [
-        fid for sector, fid in SECTOR_FACTS.items() if ccrm_established or sector != "ccrm_nordic"
-    ]
-    return facts[facts["id"].isin([*ids, HEADLINE_FACT])]
-
-
-def need_chart(
-    facts: pd.DataFrame, assumptions: pd.DataFrame, ccrm_established: bool, lang: str
-) -> go.Figure:
-    """Five-year need by sector and in total, ranges as ranges, the band as error bars."""
-    needs = sector_needs(facts, assumptions, ccrm_established)
-    bars = [
-        SpanBar(
-            t(f"survey_sector_{need.sector}", lang),
-            need.span,
-            COLOURS[need.sector],
-            _with_band(need.span, lang, need.fact.display(lang)),
-        )
-        for need in needs
-    ]
-    total = total_span(needs)
-    bars.append(
-        SpanBar(t("survey_sector_total", lang), total, COLOURS["total"], _with_band(total, lang))
-    )
-    fig = span_bars(bars, _pct(band_pct(assumptions), lang), lang)
-    headline = get_fact(facts, HEADLINE_FACT)
-    fig.add_hline(
-        y=headline.central,
-        line_dash="dash",
-        line_color="#d62728",
-        annotation_text=t("survey_headline_line", lang, headline=headline.display(lang)),
-        annotation_position="top left",
-    )
-    fig.update_yaxes(title_text=t("survey_axis_people", lang, years=horizon_years_of(facts)))
-    base_layout(fig, t("survey_chart_need_title", lang))
-    note = _join_notes(
-        source_note("facts.csv", need_facts(facts, ccrm_established), lang),
-        assumption_source_note(lang),
-    )
-    return add_source_note(fig, note)
-
-
-@dataclass(frozen=True)
-class SpanBar:
-    """One bar of a span chart: category name, figure, colour and the label shown above it."""
-
-    name: str
-    span: Span
-    colour: str
-    text: str
-
-
-def span_bars(bars: Sequence[SpanBar], pct: str, lang: str) -> go.Figure:
-    """Bars up to the stated figure, a hatched segment for a stated range, whiskers for the band."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            name=t("survey_legend_stated", lang),
-            x=[bar.name for bar in bars],
-            y=[_plotted(bar.span.stated_low) for bar in bars],
-            marker_color=[bar.colour for bar in bars],
-        )
-    )
-    ranges = [bar for bar in bars if bar.span.is_range]
-    if ranges:
-        fig.add_trace(
-            go.Bar(
-                name=t("survey_legend_range", lang),
-                x=[bar.name for bar in ranges],
-                y=[_plotted(bar.span.stated_high - bar.span.stated_low) for bar in ranges],
-                marker={"color": [bar.colour for bar in ranges], "pattern": {"shape": "/"}},
-                opacity=0.55,
-            )
-        )
-    banded = [bar for bar in bars if bar.span.has_band]
-    if banded:
-        fig.add_trace(_band_trace(banded, pct, lang))
-    top = max(bar.span.high for bar in bars)
-    fig.add_trace(_label_trace(bars, lift=top * 0.02))
-    fig.update_yaxes(range=[0, _plotted(top * 1.18)])
-    fig.update_layout(
-        barmode="stack", legend={"orientation": "h", "y": -0.12, "traceorder": "normal"}
-    )
-    return fig
-
-
-def _band_trace(banded: Sequence[SpanBar], pct: str, lang: str) -> go.Scatter:
-    spans = [bar.span for bar in banded]
-    return go.Scatter(
-        name=t("survey_legend_band", lang, pct=pct),
-        x=[bar.name for bar in banded],
-        y=[_plotted(span.stated_high) for span in spans],
-        mode="markers",
-        marker={"symbol": "line-ns", "size": 14, "line": {"width": 1.5, "color": "#333333"}},
-        error_y={
-            "type": "data",
-            "symmetric": False,
-            "array": [_plotted(span.high - span.stated_high) for span in spans],
-            "arrayminus": [_plotted(span.stated_high - span.low) for span in spans],
-            "color": "#333333",
-            "thickness": 1.5,
-            "width": 8,
-        },
-        hovertext=[span.band_text(lang) for span in spans],
-        hoverinfo="x+text",
-    )
-
-
-def _label_trace(bars: Sequence[SpanBar], lift: float) -> go.Scatter:
-    """Each bar's figure written just above its band, clear of the whiskers."""
-    return go.Scatter(
-        x=[bar.name for bar in bars],
-        y=[_plotted(bar.span.high + lift) for bar in bars],
-        mode="text",
-        text=[bar.text for bar in bars],
-        textposition="top center",
-        showlegend=False,
-        hoverinfo="skip",
-    )
-
-
-def _plotted(value: float) -> float:
-    """A chart coordinate without float noise (66.00000000000001 -> 66.0), for stable JSON."""
-    return round(value, 6)
-
-
-def _join_notes(*notes: str) -> str:
-    return " · ".join(note for note in notes if note)
-
-
-def assumption_source_note(lang: str) -> str:
-    """Names the assumptions file for the band (not a figure from the sources)."""
-    return t("survey_assumption_source", lang, id=BAND_ASSUMPTION)
-
-
-def assumptions_table(assumptions: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The assumption rows this section uses, with their rationale in the language."""
-    used = assumptions[assumptions["id"] == BAND_ASSUMPTION]
-    return pd.DataFrame(
-        {
-            t("assumption_label", lang): localized(used, "label", lang),
-            t("col_value", lang): [f"±{_pct(value, lang)}" for value in used["value"]],
-            t("survey_col_rationale", lang): localized(used, "rationale", lang),
-        }
-    ).reset_index(drop=True)
-
-
-# --- the report's headline check --------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class HeadlineCheck:
-    """The parts' total with and without CCRM Nordic against the report's "över 500"."""
+    """The parts with and without CCRM Nordic against the report's "över 500"."""
 
     threshold: float
     without_ccrm: Span
     with_ccrm: Span
     ccrm: Span
-    approx_stated: float
 
     @property
     def uplift_needed_pct(self) -> float:
-        """How far above their stated values the "ca" parts must be for the total to reach it."""
-        return 100 * (self.threshold - self.without_ccrm.stated_high) / self.approx_stated
+        """How far above their stated values the "ca" parts must be to reach the threshold."""
+        stated = self.without_ccrm.stated_high
+        return 100 * (self.threshold - stated) / stated
 
     @property
     def ccrm_needed(self) -> float:
         """The smallest CCRM Nordic need that lifts the stated parts to the threshold."""
         return self.threshold - self.without_ccrm.stated_high
 
+    @property
+    def band_share_reaching(self) -> float:
+        """The part of the without-CCRM band that lies at or above the threshold (0–1)."""
+        span = self.without_ccrm
+        if span.high == span.low:
+            return float(span.high >= self.threshold)
+        return min(max((span.high - self.threshold) / (span.high - span.low), 0.0), 1.0)
+
 
 def headline_check(facts: pd.DataFrame, assumptions: pd.DataFrame) -> HeadlineCheck:
-    """Compute both totals and what it takes for each to reach the report's headline."""
-    headline = get_fact(facts, HEADLINE_FACT)
+    """Both sums and what it takes for each to reach the report's headline."""
     needs = sector_needs(facts, assumptions, ccrm_established=True)
     parts = [need for need in needs if need.sector != "ccrm_nordic"]
-    ccrm = next(need.span for need in needs if need.sector == "ccrm_nordic")
     return HeadlineCheck(
-        threshold=headline.central,
+        threshold=get_fact(facts, HEADLINE_FACT).central,
         without_ccrm=total_span(parts),
         with_ccrm=total_span(needs),
-        ccrm=ccrm,
-        approx_stated=sum(n.span.stated_high for n in parts if n.fact.qualifier == "approx"),
+        ccrm=next(need.span for need in needs if need.sector == "ccrm_nordic"),
     )
-
-
-def headline_text(facts: pd.DataFrame, assumptions: pd.DataFrame, lang: str) -> str:
-    """A paragraph checking the parts against "över 500", every number computed."""
-    check = headline_check(facts, assumptions)
-    headline = get_fact(facts, HEADLINE_FACT).display(lang)
-    common = {"threshold": _num(check.threshold, lang), "pct": _pct(band_pct(assumptions), lang)}
-    without = t(
-        _verdict_without(check),
-        lang,
-        scenario=t("survey_scenario_without", lang),
-        stated=check.without_ccrm.stated_text(lang),
-        band=check.without_ccrm.band_text(lang),
-        uplift=_pct(check.uplift_needed_pct, lang),
-        **common,
-    )
-    with_ccrm = t(
-        _verdict_with(check),
-        lang,
-        scenario=t("survey_scenario_with", lang, ccrm=check.ccrm.stated_text(lang)),
-        stated=check.with_ccrm.stated_text(lang),
-        band=check.with_ccrm.band_text(lang),
-        needed=_num(check.ccrm_needed, lang),
-        **common,
-    )
-    return t("survey_headline_text", lang, headline=headline, without=without, with_ccrm=with_ccrm)
-
-
-def _verdict_without(check: HeadlineCheck) -> str:
-    span = check.without_ccrm
-    if span.stated_low >= check.threshold:
-        return "survey_verdict_reaches"
-    if span.high >= check.threshold:
-        return "survey_verdict_below_band_reaches"
-    return "survey_verdict_below"
-
-
-def _verdict_with(check: HeadlineCheck) -> str:
-    span = check.with_ccrm
-    if span.stated_low >= check.threshold:
-        return "survey_verdict_reaches_any_ccrm"
-    if span.stated_high >= check.threshold:
-        return "survey_verdict_reaches_some_ccrm"
-    if span.high >= check.threshold:
-        return "survey_verdict_with_band_only"
-    return "survey_verdict_below"
-
-
-# --- per year, per million and against job advertisements --------------------------------
 
 
 def derived_figures(
@@ -553,7 +325,7 @@ def derived_figures(
     ccrm_established: bool,
     horizon_years: int,
 ) -> list[SpanFigure | Derived]:
-    """Total, per year, per million inhabitants, and the yearly need against 2021's job ads."""
+    """Sum, per year, per million inhabitants, the job ads per million and the yearly ratio."""
     total = total_need(facts, assumptions, ccrm_established)
     yearly = per_year(total, horizon_years, facts)
     sweden = population_of(population, "SE")
@@ -562,17 +334,28 @@ def derived_figures(
         total,
         yearly,
         _per_million(total, sweden, "survey_fig_total_per_million"),
-        _per_million(yearly, sweden, "survey_fig_yearly_per_million", years=horizon_years),
-        fact_per_million(ads_se, population, "SE"),
+        _per_million(yearly, sweden, "survey_fig_yearly_per_million"),
+        replace(fact_per_million(ads_se, population, "SE"), **_labels("survey_fig_ads_se_pm")),
         nordic_per_million(ads_nordic, population),
-        _multiple(yearly, ads_se, "survey_fig_yearly_vs_ads_se", horizon_years),
-        _multiple(yearly, ads_nordic, "survey_fig_yearly_vs_ads_nordic", horizon_years),
+        _multiple(yearly, ads_se, "survey_fig_yearly_vs_ads_se"),
     ]
 
 
-def _per_million(figure: SpanFigure, inhabitants: int, label_id: str, **values) -> SpanFigure:
+def nordic_per_million(fact: Fact, population: pd.DataFrame) -> Derived:
+    """A Nordic count per million inhabitants of the countries read as Norden."""
+    inhabitants = nordic_population(population)
+    countries = "+".join(nordic_countries(population))
+    return Derived(
+        **_labels("survey_fig_ads_nordic_pm"),
+        value=fact.central * MILLION / inhabitants,
+        formula=per_million_formula(fact.central, inhabitants),
+        inputs=(fact.id, f"population:{countries}", f"assumption:{NORDIC_ASSUMPTION}"),
+    )
+
+
+def _per_million(figure: SpanFigure, inhabitants: int, label_id: str) -> SpanFigure:
     return SpanFigure(
-        **_labels(label_id, **values),
+        **_labels(label_id),
         **_formulas(
             lambda lang: (
                 f"{_operand(figure.span, lang)} × {format_number(MILLION, lang)} / "
@@ -585,149 +368,16 @@ def _per_million(figure: SpanFigure, inhabitants: int, label_id: str, **values) 
     )
 
 
-def _multiple(yearly: SpanFigure, ads: Fact, label_id: str, years: int) -> SpanFigure:
+def _multiple(yearly: SpanFigure, ads: Fact, label_id: str) -> SpanFigure:
     return SpanFigure(
-        **_labels(label_id, years=years),
-        **_formulas(lambda lang: f"{_operand(yearly.span, lang)} / {_num(ads.central, lang)}"),
+        **_labels(label_id),
+        **_formulas(
+            lambda lang: f"{_operand(yearly.span, lang)} / {format_number(ads.central, lang)}"
+        ),
         span=yearly.span.scaled(1 / ads.central),
         inputs=(*yearly.inputs, ads.id),
         assumption=yearly.assumption,
     )
-
-
-def yearly_values(
-    facts: pd.DataFrame,
-    assumptions: pd.DataFrame,
-    population: pd.DataFrame,
-    ccrm_established: bool,
-    horizon_years: int,
-    lang: str,
-) -> dict[str, str]:
-    """The figures the per-year paragraph quotes, taken from the derived figures."""
-    figures = derived_figures(facts, assumptions, population, ccrm_established, horizon_years)
-    _, yearly, _, yearly_pm, ads_se_pm, ads_nordic_pm, multiple_se, _ = figures
-    return {
-        "years": str(horizon_years),
-        "per_year": yearly.display(lang),
-        "band": yearly.span.band_text(lang),
-        "ads_se": _num(get_fact(facts, JOB_AD_FACTS[0]).central, lang),
-        "ads_nordic": _num(get_fact(facts, JOB_AD_FACTS[1]).central, lang),
-        "multiple_se": multiple_se.display(lang),
-        "yearly_pm": yearly_pm.display(lang),
-        "ads_se_pm": _num(ads_se_pm.value, lang),
-        "ads_nordic_pm": _num(ads_nordic_pm.value, lang),
-    }
-
-
-def nordic_per_million(fact: Fact, population: pd.DataFrame) -> Derived:
-    """A Nordic count per million inhabitants of the five Nordic countries together."""
-    inhabitants = nordic_population(population)
-    countries = "+".join(population.loc[population["nordic"], "country"])
-    return Derived(
-        label_en=f"{fact.label_en} per million inhabitants",
-        label_sv=f"{fact.label_sv} per miljon invånare",
-        value=fact.central * MILLION / inhabitants,
-        formula=f"{fact.central:g} × 1 000 000 / {inhabitants:,}".replace(",", " "),
-        inputs=(fact.id, f"population:{countries}"),
-    )
-
-
-def derived_table(figures: Sequence[SpanFigure | Derived], lang: str, pct: float) -> pd.DataFrame:
-    """Derived figures with value, band, formula and the inputs they use."""
-    return pd.DataFrame(
-        {
-            t("col_figure", lang): [figure.label(lang) for figure in figures],
-            t("col_value", lang): [_derived_value(figure, lang) for figure in figures],
-            t("survey_col_band", lang, pct=_pct(pct, lang)): [
-                figure.span.band_text(lang) if isinstance(figure, SpanFigure) else ""
-                for figure in figures
-            ],
-            t("col_formula", lang): [_formula(figure, lang) for figure in figures],
-            t("col_inputs", lang): [", ".join(figure.inputs) for figure in figures],
-        }
-    )
-
-
-def _formula(figure: SpanFigure | Derived, lang: str) -> str:
-    return figure.formula_text(lang) if isinstance(figure, SpanFigure) else figure.formula
-
-
-def _derived_value(figure: SpanFigure | Derived, lang: str) -> str:
-    if isinstance(figure, SpanFigure):
-        return figure.display(lang)
-    return _num(figure.value, lang)
-
-
-def derived_notes(
-    facts: pd.DataFrame, population: pd.DataFrame, horizon_years: int, lang: str
-) -> list[str]:
-    """Source notes for the derived figures: facts rows, population table, horizon assumption."""
-    ids = [*SECTOR_FACTS.values(), HORIZON_FACT, *JOB_AD_FACTS]
-    notes = [
-        source_note("facts.csv", facts[facts["id"].isin(ids)], lang),
-        population_note(population, lang),
-        assumption_source_note(lang),
-    ]
-    horizon = horizon_note(facts, horizon_years, lang)
-    return [*notes, horizon] if horizon else notes
-
-
-def population_note(population: pd.DataFrame, lang: str) -> str:
-    """Names the public population table and its statistics offices."""
-    rows = population[population["nordic"]]
-    offices = "; ".join(
-        f"{name} {format_number(count, lang)} ({organisation}, {date})"
-        for name, count, organisation, date in zip(
-            localized(rows, "name", lang),
-            rows["population"],
-            rows["source_organisation"],
-            rows["reference_date"],
-            strict=True,
-        )
-    )
-    return t("survey_population_note", lang, offices=offices)
-
-
-def horizon_note(facts: pd.DataFrame, horizon_years: int, lang: str) -> str | None:
-    """The rescaling assumption, stated only when the horizon differs from the survey's."""
-    horizon = check_horizon_years(horizon_years)
-    survey_years = horizon_years_of(facts)
-    if horizon == survey_years:
-        return None
-    return t(
-        "survey_assumption_horizon",
-        lang,
-        survey_years=survey_years,
-        years=horizon,
-        factor=format_number(round(survey_years / horizon, 2), lang, 2),
-    )
-
-
-def yearly_chart(
-    facts: pd.DataFrame,
-    assumptions: pd.DataFrame,
-    ccrm_established: bool,
-    horizon_years: int,
-    lang: str,
-) -> go.Figure:
-    """The yearly need beside the ATMP job advertisements of 2021 (Sweden, the Nordics)."""
-    total = total_need(facts, assumptions, ccrm_established)
-    yearly = per_year(total, horizon_years, facts).span
-    name = t("survey_bar_yearly_need", lang, years=horizon_years)
-    bars = [SpanBar(name, yearly, COLOURS["total"], _with_band(yearly, lang))]
-    for fact_id in JOB_AD_FACTS:
-        ads = get_fact(facts, fact_id)
-        name = t(f"survey_bar_{fact_id}", lang)
-        bars.append(SpanBar(name, Span.point(ads.central), COLOURS[fact_id], ads.display(lang)))
-    fig = span_bars(bars, _pct(band_pct(assumptions), lang), lang)
-    fig.update_yaxes(title_text=t("survey_axis_per_year", lang))
-    base_layout(fig, t("survey_chart_yearly_title", lang, years=horizon_years))
-    rows = facts[facts["id"].isin([*total.inputs, HORIZON_FACT, *JOB_AD_FACTS])]
-    notes = [source_note("facts.csv", rows, lang), assumption_source_note(lang)]
-    return add_source_note(fig, _join_notes(*notes, horizon_note(facts, horizon_years, lang)))
-
-
-# --- survey coverage --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -741,11 +391,22 @@ class Coverage:
     interviewed: int
 
     @property
-    def rate(self) -> Span:
-        """Answered / asked in %, the band from the bounds of the number asked."""
+    def same_unit(self) -> bool:
+        """Asked and answered are counted in the same unit (companies and companies).
+
+        Healthcare is not: the report asked the university hospitals and lists regions.
+        """
+        return self.sector == "company"
+
+    @property
+    def rate(self) -> Span | None:
+        """Answered / asked in %, the band from the bounds of the number asked; None when
+        asked and answered are different units."""
+        if not self.same_unit:
+            return None
         span = self.asked_span
         values = (span.high, span.stated_high, span.stated_low, span.low)
-        return Span(*(100 * self.answered / value for value in values))
+        return Span(*(100 * self.answered / value for value in values), span.approximate)
 
 
 def response_coverage(
@@ -769,24 +430,719 @@ def response_coverage(
     return result
 
 
+@dataclass(frozen=True)
+class Willingness:
+    """A sector's stated share willing to contribute, and the respondents it applies to."""
+
+    sector: str
+    share: Fact
+    respondents: int
+
+    @property
+    def implied(self) -> float:
+        return self.share.central * self.respondents / 100
+
+    @property
+    def whole(self) -> bool:
+        """Whether the share is a whole number of the respondents."""
+        return math.isclose(self.implied, round(self.implied))
+
+
+def willingness(facts: pd.DataFrame, survey: pd.DataFrame) -> list[Willingness]:
+    """Regions then companies: the stated share and the respondents it applies to."""
+    result = []
+    for sector, fact_id in WILLING_FACTS.items():
+        rows = survey[survey["sector"] == sector]
+        result.append(
+            Willingness(sector, get_fact(facts, fact_id), int(rows["answered_questionnaire"].sum()))
+        )
+    return result
+
+
+# --- views: numbers -----------------------------------------------------------------------
+
+
+def _labels(label_id: str, **values: object) -> dict[str, str]:
+    """label_en/label_sv keyword arguments for a derived figure, from the label files."""
+    return {f"label_{lang}": t(label_id, lang, **values) for lang in ("en", "sv")}
+
+
+def _formulas(build: Callable[[str], str]) -> dict[str, str]:
+    """formula_en/formula_sv keyword arguments, each written with the language's numbers."""
+    return {f"formula_{lang}": build(lang) for lang in ("en", "sv")}
+
+
+def _plain(value: float, lang: str) -> str:
+    """A number inside a formula (whole numbers; inputs are whole)."""
+    return format_number(round(value, 1) + 0.0, lang)
+
+
+def _operand(span: Span, lang: str) -> str:
+    """A span inside a formula: "460", or "(510–560)" for a range."""
+    if span.is_range:
+        return f"({_plain(span.stated_low, lang)}\u2013{_plain(span.stated_high, lang)})"
+    return _plain(span.stated_low, lang)
+
+
+def _part_band(need: SectorNeed, pct: float, lang: str) -> str:
+    if need.fact.qualifier == "approx":
+        return f"{_operand(need.span, lang)} × (1 ± {_pct_plain(pct, lang)})"
+    return _operand(need.span, lang)
+
+
+def _pct_plain(value: float, lang: str) -> str:
+    return format_unit(format_number(value, lang), "%", lang)
+
+
+def num(value: float, lang: str, basis: str, decimals: int = 0) -> str:
+    """A number rounded to ``decimals`` (whole by default), recorded as a claim."""
+    return claims.number(value, lang, basis, decimals)
+
+
+def pct(value: float, lang: str, basis: str) -> str:
+    """A whole percentage ("72%" / "72 %"), recorded as a claim."""
+    return format_unit(num(value, lang, basis), "%", lang)
+
+
+def _pair(low: float, high: float, lang: str, basis: str) -> str:
+    if round(low) == round(high):
+        return num(low, lang, basis)
+    return f"{num(low, lang, basis)}\u2013{num(high, lang, basis)}"
+
+
+def stated_text(span: Span, lang: str, basis: str) -> str:
+    """ "about 460", "50–100": the figure as stated or computed from stated figures."""
+    text = _pair(span.stated_low, span.stated_high, lang, basis)
+    return f"{t('qualifier_approx', lang)} {text}" if span.approximate else text
+
+
+def band_text(span: Span, lang: str, basis: str) -> str:
+    """ "414–506": the bounds including the assumed band."""
+    return _pair(span.low, span.high, lang, basis)
+
+
+def with_band(span: Span, lang: str, basis: str, stated: str | None = None) -> str:
+    """ "about 80 (72–88)": the stated figure (or its given wording) with the band."""
+    text = stated or stated_text(span, lang, basis)
+    return f"{text} ({band_text(span, lang, basis)})" if span.has_band else text
+
+
+def band_label(assumptions: pd.DataFrame, lang: str) -> str:
+    """ "±10%" / "±10 %": the assumed band, recorded as resting on its assumption."""
+    return "±" + pct(band_pct(assumptions), lang, f"assumption:{BAND_ASSUMPTION}")
+
+
+def years_text(horizon_years: int, facts: pd.DataFrame, lang: str) -> str:
+    """The horizon in years: the survey's own (a fact) or the reader's parameter."""
+    if horizon_years == horizon_years_of(facts):
+        return get_fact(facts, HORIZON_FACT).display(lang)
+    return num(horizon_years, lang, "parameter:horizon_years")
+
+
+def year_of(facts: pd.DataFrame, fact_id: str) -> str:
+    """A fact's period year ("2021"), recorded as that cell's number."""
+    return claims.record_numbers(get_fact(facts, fact_id).period, f"data:facts:{fact_id}:period")
+
+
+def _count(value: int, lang: str, condition: str) -> str:
+    return num(value, lang, f"count:survey:{condition}")
+
+
+def record_verdict_figures(facts: pd.DataFrame, verdict_id: str, lang: str) -> None:
+    """Record the figures a verdict's translation states (shown with the verdict's output)."""
+    for fact_id in VERDICT_FACTS[verdict_id]:
+        get_fact(facts, fact_id).display(lang)
+
+
+def _join_notes(*notes: str | None) -> str:
+    return " · ".join(note for note in notes if note)
+
+
+# --- views: introduction and need ---------------------------------------------------------
+
+
+def intro_values(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The figures the introduction quotes: who was asked, over which horizon, interviews."""
+    return {
+        "companies": get_fact(facts, ASKED_FACTS["company"]).display(lang),
+        "hospitals": get_fact(facts, ASKED_FACTS["healthcare_region"]).display(lang),
+        "years": years_text(horizon_years_of(facts), facts, lang),
+        "interviews": _count(int(survey["interviewee"].notna().sum()), lang, "interviewee"),
+        "year": year_of(facts, JOB_AD_FACTS[0]),
+    }
+
+
+def need_text(
+    facts: pd.DataFrame, assumptions: pd.DataFrame, ccrm_established: bool, lang: str
+) -> str:
+    """The need by sector and the sum this page counts (following ``ccrm_established``)."""
+    total = total_need(facts, assumptions, ccrm_established)
+    years = years_text(horizon_years_of(facts), facts, lang)
+    ccrm_id = "survey_ccrm_counted" if ccrm_established else "survey_ccrm_not_counted"
+    return t(
+        "survey_need_text",
+        lang,
+        companies=get_fact(facts, SECTOR_FACTS["companies"]).display(lang),
+        healthcare=get_fact(facts, SECTOR_FACTS["healthcare"]).display(lang),
+        ccrm=get_fact(facts, SECTOR_FACTS["ccrm_nordic"]).display(lang),
+        ccrm_part=t(ccrm_id, lang, years=years),
+        total=total.display(lang),
+        band=total.band_display(lang),
+        pct=band_label(assumptions, lang),
+        years=years,
+    )
+
+
+def _sector_basis(need: SectorNeed, pct_value: float) -> str:
+    """What a sector's band rests on: the stated figure times (1 ± band)."""
+    if need.fact.qualifier != "approx":
+        return f"fact:{need.fact.id}"
+    return f"derived:{_plain(need.fact.central, 'en')} × (1 ± {_plain(pct_value, 'en')}%)"
+
+
+def need_table(
+    facts: pd.DataFrame,
+    assumptions: pd.DataFrame,
+    ccrm_established: bool,
+    horizon_years: int,
+    lang: str,
+) -> pd.DataFrame:
+    """Need by sector, the computed sum and the report's total: as stated, band, per year."""
+    horizon = check_horizon_years(horizon_years)
+    pct_value = band_pct(assumptions)
+    rows = []
+    for need in sector_needs(facts, assumptions, ccrm_established):
+        basis = _sector_basis(need, pct_value)
+        rows.append(
+            (
+                t(f"survey_sector_{need.sector}", lang),
+                need.fact.display(lang),
+                band_text(need.span, lang, basis) if need.span.has_band else "\u2013",
+                with_band(
+                    need.span.scaled(1 / horizon),
+                    lang,
+                    f"derived:{_operand(need.span, 'en')} / {horizon}",
+                ),
+            )
+        )
+    total = total_need(facts, assumptions, ccrm_established)
+    yearly = per_year(total, horizon, facts)
+    rows.append(
+        (
+            t("survey_sector_total", lang),
+            total.display(lang),
+            total.band_display(lang),
+            with_band(yearly.span, lang, yearly.basis),
+        )
+    )
+    headline = get_fact(facts, HEADLINE_FACT)
+    rows.append((t("survey_sector_report_total", lang), headline.display(lang), "\u2013", "\u2013"))
+    columns = (
+        t("survey_col_sector", lang),
+        t("survey_col_need_stated", lang),
+        t("survey_col_band", lang, pct=band_label(assumptions, lang)),
+        t("survey_col_per_year", lang, years=years_text(horizon, facts, lang)),
+    )
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def need_facts(facts: pd.DataFrame, ccrm_established: bool) -> pd.DataFrame:
+    """The facts rows a need chart or table cites."""
+    ids = [
+        fid for sector, fid in SECTOR_FACTS.items() if ccrm_established or sector != "ccrm_nordic"
+    ]
+    return facts[facts["id"].isin([*ids, HEADLINE_FACT])]
+
+
+# --- views: charts of stated and computed figures -----------------------------------------
+
+
+@dataclass(frozen=True)
+class SpanBar:
+    """One bar of a span chart: name, figure, colour, its label, and whether it is computed
+    from stated figures (a sum, a yearly rate) rather than stated in the report."""
+
+    name: str
+    span: Span
+    colour: str
+    text: str
+    band_hover: str = ""
+    computed: bool = False
+
+
+def need_chart(
+    facts: pd.DataFrame, assumptions: pd.DataFrame, ccrm_established: bool, lang: str
+) -> go.Figure:
+    """Five-year need by sector as stated, their computed sum, the band as whiskers."""
+    pct_value = band_pct(assumptions)
+    needs = sector_needs(facts, assumptions, ccrm_established)
+    bars = [
+        SpanBar(
+            _wrap(t(f"survey_sector_{need.sector}", lang)),
+            need.span,
+            COLOURS[need.sector],
+            need.fact.display(lang),
+            band_text(need.span, lang, _sector_basis(need, pct_value)),
+        )
+        for need in needs
+    ]
+    total = total_need(facts, assumptions, ccrm_established)
+    bars.append(
+        SpanBar(
+            _wrap(t("survey_sector_total", lang)),
+            total.span,
+            COLOURS["total"],
+            total.display(lang),
+            total.band_display(lang),
+            computed=True,
+        )
+    )
+    fig = span_bars(bars, band_label(assumptions, lang), lang)
+    headline = get_fact(facts, HEADLINE_FACT)
+    fig.add_hline(
+        y=headline.central,
+        line_dash="dash",
+        line_color="#d62728",
+        annotation_text=t("survey_headline_line", lang, headline=headline.display(lang)),
+        annotation_position="top",
+    )
+    years = years_text(horizon_years_of(facts), facts, lang)
+    fig.update_yaxes(title_text=t("survey_axis_people", lang, years=years))
+    base_layout(fig, t("survey_chart_need_title", lang))
+    _legend_on_top(fig)
+    note = _join_notes(
+        source_note("facts.csv", need_facts(facts, ccrm_established), lang),
+        assumption_source_note(lang),
+    )
+    return add_source_note(fig, note)
+
+
+def span_bars(bars: Sequence[SpanBar], band: str, lang: str) -> go.Figure:
+    """Stated figures and computed ones as separate series; a stated or computed range as a
+    hatched segment; the assumed band as whiskers; each bar's figure written above it."""
+    fig = go.Figure()
+    for computed in (False, True):
+        group = [bar for bar in bars if bar.computed == computed]
+        if not group:
+            continue
+        kind = "computed" if computed else "stated"
+        fig.add_trace(
+            go.Bar(
+                name=t(f"survey_legend_{kind}", lang),
+                x=[bar.name for bar in group],
+                y=[_plotted(bar.span.stated_low) for bar in group],
+                marker={
+                    "color": [bar.colour for bar in group],
+                    "pattern": {"shape": "." if computed else ""},
+                },
+                hovertext=[bar.text for bar in group],
+                hoverinfo="x+text",
+            )
+        )
+        ranges = [bar for bar in group if bar.span.is_range]
+        if ranges:
+            fig.add_trace(
+                go.Bar(
+                    name=t(f"survey_legend_{kind}_range", lang),
+                    x=[bar.name for bar in ranges],
+                    y=[_plotted(bar.span.stated_high - bar.span.stated_low) for bar in ranges],
+                    marker={"color": [bar.colour for bar in ranges], "pattern": {"shape": "/"}},
+                    opacity=0.55,
+                    hovertext=[bar.text for bar in ranges],
+                    hoverinfo="x+text",
+                )
+            )
+    banded = [bar for bar in bars if bar.span.has_band]
+    if banded:
+        fig.add_trace(_band_trace(banded, band, lang))
+    top = max(bar.span.high for bar in bars)
+    fig.add_trace(_label_trace(bars, lift=top * 0.02))
+    fig.update_yaxes(range=[0, _plotted(top * 1.18)])
+    fig.update_xaxes(categoryorder="array", categoryarray=[bar.name for bar in bars])
+    fig.update_layout(
+        barmode="stack",
+        legend={
+            "orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"
+        },
+    )
+    return fig
+
+
+def _band_trace(banded: Sequence[SpanBar], band: str, lang: str) -> go.Scatter:
+    spans = [bar.span for bar in banded]
+    return go.Scatter(
+        name=t("survey_legend_band", lang, pct=band),
+        x=[bar.name for bar in banded],
+        y=[_plotted(span.stated_high) for span in spans],
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 14, "line": {"width": 1.5, "color": "#333333"}},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [_plotted(span.high - span.stated_high) for span in spans],
+            "arrayminus": [_plotted(span.stated_high - span.low) for span in spans],
+            "color": "#333333",
+            "thickness": 1.5,
+            "width": 8,
+        },
+        hovertext=[t("survey_band_hover", lang, pct=band, band=bar.band_hover) for bar in banded],
+        hoverinfo="x+text",
+    )
+
+
+def _label_trace(bars: Sequence[SpanBar], lift: float) -> go.Scatter:
+    """Each bar's figure written just above its band, clear of the whiskers."""
+    return go.Scatter(
+        x=[bar.name for bar in bars],
+        y=[_plotted(bar.span.high + lift) for bar in bars],
+        mode="text",
+        text=[bar.text for bar in bars],
+        textposition="top center",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _legend_on_top(fig: go.Figure) -> None:
+    """Room above the plot for the title and, under it, the legend (below the plot are the
+    wrapped category names and the source note)."""
+    fig.update_layout(
+        height=CHART_HEIGHT, margin={"t": 170}, title={"y": 0.98, "yanchor": "top"}
+    )
+
+
+def _wrap(name: str, width: int = 24) -> str:
+    """A category name broken into short lines, so that axis labels stay horizontal."""
+    return "<br>".join(textwrap.wrap(name, width))
+
+
+def _plotted(value: float) -> float:
+    """A chart coordinate rounded to what the page shows (hover shows the labels instead)."""
+    return round(value, 1) + 0.0
+
+
+def assumption_source_note(lang: str) -> str:
+    """Names the assumptions file for the band (not a figure from the sources)."""
+    return t("survey_assumption_source", lang, id=BAND_ASSUMPTION)
+
+
+def assumptions_table(assumptions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The assumption rows this section uses, with their rationale in the language."""
+    used = assumptions[assumptions["id"].isin(ASSUMPTIONS_USED)]
+    rows = list(used.itertuples())
+    return pd.DataFrame(
+        {
+            t("assumption_label", lang): localized(used, "label", lang).tolist(),
+            t("col_value", lang): [_assumption_value(row, lang) for row in rows],
+            t("survey_col_rationale", lang): [
+                claims.record_numbers(getattr(row, f"rationale_{lang}"), f"assumption:{row.id}")
+                for row in rows
+            ],
+        }
+    )
+
+
+def _assumption_value(row: object, lang: str) -> str:
+    basis = f"assumption:{row.id}"
+    if row.unit == "%":
+        return "±" + pct(row.value, lang, basis)
+    if row.unit == "countries":
+        return f"{num(row.value, lang, basis)} {t('survey_unit_countries', lang)}"
+    return f"{num(row.value, lang, basis)} {unit_label(row.unit, lang)}"
+
+
+def assumptions_note(lang: str) -> str:
+    """Names the assumptions file and rows this section uses."""
+    return t("survey_assumptions_note", lang, ids=", ".join(ASSUMPTIONS_USED))
+
+
+# --- views: the report's headline ---------------------------------------------------------
+
+
+def headline_text(facts: pd.DataFrame, assumptions: pd.DataFrame, lang: str) -> str:
+    """A paragraph checking the parts against "över 500", every number computed."""
+    check = headline_check(facts, assumptions)
+    return t(
+        "survey_headline_text",
+        lang,
+        headline=get_fact(facts, HEADLINE_FACT).display(lang),
+        companies=get_fact(facts, SECTOR_FACTS["companies"]).display(lang),
+        healthcare=get_fact(facts, SECTOR_FACTS["healthcare"]).display(lang),
+        ccrm=get_fact(facts, SECTOR_FACTS["ccrm_nordic"]).display(lang),
+        with_ccrm=_with_ccrm_text(check, facts, assumptions, lang),
+        without=_without_ccrm_text(check, facts, assumptions, lang),
+    )
+
+
+def _parts_basis(facts: pd.DataFrame) -> str:
+    """ "400 + 60": the stated companies and healthcare figures added."""
+    parts = (get_fact(facts, SECTOR_FACTS[s]).central for s in ("companies", "healthcare"))
+    return " + ".join(_plain(value, "en") for value in parts)
+
+
+def _with_ccrm_text(
+    check: HeadlineCheck, facts: pd.DataFrame, assumptions: pd.DataFrame, lang: str
+) -> str:
+    label_id = _verdict_with(check)
+    basis = f"derived:{_parts_basis(facts)} + {_operand(check.ccrm, 'en')}"
+    values = {
+        "threshold": num(check.threshold, lang, f"fact:{HEADLINE_FACT}"),
+        "total": stated_text(check.with_ccrm, lang, basis),
+    }
+    if label_id == "survey_with_reaches_some":
+        needed = f"derived:{_plain(check.threshold, 'en')} − ({_parts_basis(facts)})"
+        values["needed"] = num(check.ccrm_needed, lang, needed)
+    if label_id in ("survey_with_band_only", "survey_with_below"):
+        values["pct"] = band_label(assumptions, lang)
+        values["band"] = band_text(check.with_ccrm, lang, basis)
+    return t(label_id, lang, **values)
+
+
+def _without_ccrm_text(
+    check: HeadlineCheck, facts: pd.DataFrame, assumptions: pd.DataFrame, lang: str
+) -> str:
+    label_id = _verdict_without(check)
+    basis = f"derived:{_parts_basis(facts)}"
+    values = {
+        "threshold": num(check.threshold, lang, f"fact:{HEADLINE_FACT}"),
+        "parts": stated_text(check.without_ccrm, lang, basis),
+    }
+    if label_id != "survey_without_reaches":
+        values["pct"] = band_label(assumptions, lang)
+        values["band"] = band_text(check.without_ccrm, lang, basis)
+    if label_id == "survey_without_band_reaches":
+        uplift = f"derived:({_plain(check.threshold, 'en')} − ({_parts_basis(facts)})) / parts"
+        values["uplift"] = pct(check.uplift_needed_pct, lang, uplift)
+        values["where"] = t(_where_in_band(check), lang)
+    return t(label_id, lang, **values)
+
+
+def _verdict_without(check: HeadlineCheck) -> str:
+    span = check.without_ccrm
+    if span.stated_low >= check.threshold:
+        return "survey_without_reaches"
+    if span.high >= check.threshold:
+        return "survey_without_band_reaches"
+    return "survey_without_below"
+
+
+def _verdict_with(check: HeadlineCheck) -> str:
+    span = check.with_ccrm
+    if span.stated_low >= check.threshold:
+        return "survey_with_reaches_any"
+    if span.stated_high >= check.threshold:
+        return "survey_with_reaches_some"
+    if span.high >= check.threshold:
+        return "survey_with_band_only"
+    return "survey_with_below"
+
+
+def _where_in_band(check: HeadlineCheck) -> str:
+    """ "near the top" when at most a quarter of the band reaches the threshold."""
+    return "survey_band_near_top" if check.band_share_reaching <= 0.25 else "survey_band_upper"
+
+
+# --- views: per year, per million and against job advertisements --------------------------
+
+
+def yearly_values(
+    facts: pd.DataFrame,
+    assumptions: pd.DataFrame,
+    population: pd.DataFrame,
+    ccrm_established: bool,
+    horizon_years: int,
+    lang: str,
+) -> dict[str, str]:
+    """The figures the per-year paragraph quotes, taken from the derived figures."""
+    figures = derived_figures(facts, assumptions, population, ccrm_established, horizon_years)
+    _, yearly, _, yearly_pm, ads_se_pm, ads_nordic_pm, multiple_se = figures
+    ads_se, ads_nordic = (get_fact(facts, fid) for fid in JOB_AD_FACTS)
+    return {
+        "years": years_text(horizon_years, facts, lang),
+        "per_year": yearly.display(lang),
+        "band": yearly.band_display(lang),
+        "year": year_of(facts, JOB_AD_FACTS[0]),
+        "ads_se": ads_se.display(lang),
+        "ads_nordic": ads_nordic.display(lang),
+        "countries": nordic_names(population, lang),
+        "multiple_se": multiple_se.display(lang),
+        "yearly_pm": yearly_pm.display(lang),
+        "ads_se_pm": ads_se_pm.display(lang, decimals=0),
+        "ads_nordic_pm": ads_nordic_pm.display(lang, decimals=0),
+    }
+
+
+def nordic_names(population: pd.DataFrame, lang: str) -> str:
+    """ "Sweden, Denmark, Finland, Norway and Iceland": the countries read as Norden."""
+    rows = population[population["nordic"].astype(bool)]
+    names = localized(rows, "name", lang).tolist()
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} {t('survey_and', lang)} {names[-1]}"
+
+
+def yearly_chart(
+    facts: pd.DataFrame,
+    assumptions: pd.DataFrame,
+    ccrm_established: bool,
+    horizon_years: int,
+    lang: str,
+) -> go.Figure:
+    """The yearly need (computed) beside the job advertisements of 2021 (stated)."""
+    total = total_need(facts, assumptions, ccrm_established)
+    yearly = per_year(total, horizon_years, facts)
+    years = years_text(horizon_years, facts, lang)
+    bars = [
+        SpanBar(
+            _wrap(t("survey_bar_yearly_need", lang, years=years)),
+            yearly.span,
+            COLOURS["total"],
+            yearly.display(lang),
+            yearly.band_display(lang),
+            computed=True,
+        )
+    ]
+    year = year_of(facts, JOB_AD_FACTS[0])
+    for fact_id in JOB_AD_FACTS:
+        ads = get_fact(facts, fact_id)
+        name = _wrap(t(f"survey_bar_{fact_id}", lang, year=year))
+        bars.append(SpanBar(name, Span.point(ads.central), COLOURS[fact_id], ads.display(lang)))
+    fig = span_bars(bars, band_label(assumptions, lang), lang)
+    fig.update_yaxes(title_text=t("survey_axis_per_year", lang))
+    base_layout(fig, t("survey_chart_yearly_title", lang, years=years, year=year))
+    _legend_on_top(fig)
+    rows = facts[facts["id"].isin([*SECTOR_FACTS.values(), HORIZON_FACT, *JOB_AD_FACTS])]
+    notes = [source_note("facts.csv", rows, lang), assumption_source_note(lang)]
+    return add_source_note(fig, _join_notes(*notes, horizon_note(facts, horizon_years, lang)))
+
+
+def derived_table(
+    figures: Sequence[SpanFigure | Derived], lang: str, pct_value: float
+) -> pd.DataFrame:
+    """Derived figures with value, band, formula and the inputs they use."""
+    band_header = t(
+        "survey_col_band", lang, pct="±" + pct(pct_value, lang, f"assumption:{BAND_ASSUMPTION}")
+    )
+    return pd.DataFrame(
+        {
+            t("col_figure", lang): [figure.label(lang) for figure in figures],
+            t("col_value", lang): [_derived_value(figure, lang) for figure in figures],
+            band_header: [_derived_band(figure, lang) for figure in figures],
+            t("col_formula", lang): [_formula(figure, lang) for figure in figures],
+            t("col_inputs", lang): [", ".join(figure.inputs) for figure in figures],
+        }
+    )
+
+
+def _formula(figure: SpanFigure | Derived, lang: str) -> str:
+    if isinstance(figure, SpanFigure):
+        return figure.formula_text(lang)
+    return format_formula(figure.formula, lang)
+
+
+def _derived_value(figure: SpanFigure | Derived, lang: str) -> str:
+    if isinstance(figure, SpanFigure):
+        return figure.display(lang)
+    return figure.display(lang, decimals=0)
+
+
+def _derived_band(figure: SpanFigure | Derived, lang: str) -> str:
+    if isinstance(figure, SpanFigure) and figure.span.has_band:
+        return figure.band_display(lang)
+    return "\u2013"
+
+
+def derived_notes(
+    facts: pd.DataFrame, population: pd.DataFrame, horizon_years: int, lang: str
+) -> list[str]:
+    """Source notes for the derived figures: facts rows, population table, assumptions."""
+    ids = [*SECTOR_FACTS.values(), HORIZON_FACT, *JOB_AD_FACTS]
+    notes = [
+        source_note("facts.csv", facts[facts["id"].isin(ids)], lang),
+        population_note(population, lang),
+        assumptions_note(lang),
+    ]
+    horizon = horizon_note(facts, horizon_years, lang)
+    return [*notes, horizon] if horizon else notes
+
+
+def population_note(population: pd.DataFrame, lang: str) -> str:
+    """Names the public population table and each statistics agency by its name."""
+    rows = population[population["nordic"].astype(bool)]
+    offices = "; ".join(
+        f"{name} {num(count, lang, f'population:{country}')} ({agency}, {date})"
+        for name, count, country, agency, date in zip(
+            localized(rows, "name", lang),
+            rows["population"],
+            rows["country"],
+            localized(rows, "agency", lang),
+            rows["reference_date"],
+            strict=True,
+        )
+    )
+    return t("survey_population_note", lang, offices=offices)
+
+
+def horizon_note(facts: pd.DataFrame, horizon_years: int, lang: str) -> str | None:
+    """The rescaling assumption, stated only when the horizon differs from the survey's."""
+    horizon = check_horizon_years(horizon_years)
+    survey_years = horizon_years_of(facts)
+    if horizon == survey_years:
+        return None
+    factor = survey_years / horizon
+    return t(
+        "survey_assumption_horizon",
+        lang,
+        survey_years=years_text(survey_years, facts, lang),
+        years=years_text(horizon, facts, lang),
+        factor=num(factor, lang, f"derived:{survey_years} / {horizon}", decimals=2),
+    )
+
+
+# --- views: survey coverage ---------------------------------------------------------------
+
+
 def coverage_table(coverage: Sequence[Coverage], lang: str) -> pd.DataFrame:
-    """Asked, answered, response rate (with band) and interviews by sector."""
+    """Asked, answered, response rate (companies only) and interviews by sector."""
     return pd.DataFrame(
         {
             t("survey_col_sector", lang): [t(f"survey_org_{c.sector}", lang) for c in coverage],
             t("survey_col_asked", lang): [_asked_text(c, lang) for c in coverage],
             t("survey_col_answered", lang): [_answered_text(c, lang) for c in coverage],
-            t("survey_col_rate", lang): [_rate_text(c.rate, lang) for c in coverage],
-            t("survey_col_interviewed", lang): [str(c.interviewed) for c in coverage],
+            t("survey_col_rate", lang): [_rate_text(c, lang) for c in coverage],
+            t("survey_col_interviewed", lang): [
+                _count(c.interviewed, lang, f"sector={c.sector}&interviewee") for c in coverage
+            ],
         }
     )
 
 
-def _rate_text(rate: Span, lang: str) -> str:
-    text = _pct(rate.stated_low, lang)
+def _rate_basis(coverage: Coverage) -> str:
+    return f"derived:100 × answered ({coverage.sector}) / {coverage.asked.id}"
+
+
+def _rate_text(coverage: Coverage, lang: str) -> str:
+    rate = coverage.rate
+    if rate is None:
+        return t("survey_rate_not_computed", lang)
+    basis = _rate_basis(coverage)
+    text = _approx(pct(rate.stated_low, lang, basis), rate, lang)
     if rate.has_band:
-        text += f" ({_pct(rate.low, lang)}\u2013{_pct(rate.high, lang)})"
+        text += f" ({pct(rate.low, lang, basis)}\u2013{pct(rate.high, lang, basis)})"
     return text
+
+
+def _approx(text: str, span: Span, lang: str) -> str:
+    return f"{t('qualifier_approx', lang)} {text}" if span.approximate else text
+
+
+def _asked_text(coverage: Coverage, lang: str) -> str:
+    return t(f"survey_asked_{coverage.sector}", lang, n=coverage.asked.display(lang))
+
+
+def _answered_text(coverage: Coverage, lang: str) -> str:
+    n = _count(coverage.answered, lang, f"sector={coverage.sector}&answered_questionnaire")
+    return f"{n} {t(f'survey_unit_{coverage.sector}', lang)}"
 
 
 def coverage_note(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> str:
@@ -797,97 +1153,37 @@ def coverage_note(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> str:
     )
 
 
-def coverage_chart(
-    coverage: Sequence[Coverage], facts: pd.DataFrame, survey: pd.DataFrame, lang: str
-) -> go.Figure:
-    """Organisations asked versus organisations that answered, by sector."""
-    sectors = [t(f"survey_org_{c.sector}", lang) for c in coverage]
-    spans = [c.asked_span for c in coverage]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            name=t("survey_legend_asked", lang),
-            x=sectors,
-            y=[c.asked.central for c in coverage],
-            text=[_asked_text(c, lang) for c in coverage],
-            marker_color=COLOURS["asked"],
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [
-                    _plotted(span.high - span.stated_high) if span.has_band else None
-                    for span in spans
-                ],
-                "arrayminus": [
-                    _plotted(span.stated_low - span.low) if span.has_band else None
-                    for span in spans
-                ],
-                "color": "#333333",
-                "width": 0,
-            },
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            name=t("survey_legend_answered", lang),
-            x=sectors,
-            y=[c.answered for c in coverage],
-            text=[_answered_text(c, lang) for c in coverage],
-            marker_color=COLOURS["answered"],
-        )
-    )
-    fig.update_traces(textposition="inside", insidetextanchor="middle")
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12})
-    fig.update_yaxes(title_text=t("survey_axis_organisations", lang))
-    base_layout(fig, t("survey_chart_coverage_title", lang))
-    note = _join_notes(coverage_note(facts, survey, lang), assumption_source_note(lang))
-    return add_source_note(fig, note)
-
-
-def _asked_text(coverage: Coverage, lang: str) -> str:
-    return f"{coverage.asked.display(lang)} {unit_label(coverage.asked.unit, lang)}"
-
-
-def _answered_text(coverage: Coverage, lang: str) -> str:
-    return f"{coverage.answered} {t(f'survey_unit_{coverage.sector}', lang)}"
-
-
 def coverage_text(
     coverage: Sequence[Coverage], facts: pd.DataFrame, assumptions: pd.DataFrame, lang: str
 ) -> str:
-    """Response rates and the mismatch between hospitals asked and regions answering."""
+    """Response rate for companies; for healthcare, why hospitals and regions are not divided."""
     by_sector = {c.sector: c for c in coverage}
     companies, healthcare = by_sector["company"], by_sector["healthcare_region"]
-    willing = get_fact(facts, WILLING_FACTS["healthcare_region"])
-    missing = healthcare.asked.central - healthcare.answered
+    rate, basis = companies.rate, _rate_basis(companies)
     return t(
         "survey_coverage_text",
         lang,
-        companies_answered=companies.answered,
+        companies_answered=_count(
+            companies.answered, lang, "sector=company&answered_questionnaire"
+        ),
         companies_asked=companies.asked.display(lang),
-        companies_rate=_pct(companies.rate.stated_low, lang),
-        companies_band=_pct_pair(companies.rate, lang),
-        pct=_pct(band_pct(assumptions), lang),
-        hospitals=_num(healthcare.asked.central, lang),
-        regions=healthcare.answered,
-        healthcare_rate=_pct(healthcare.rate.stated_low, lang),
-        willing=_pct(willing.central, lang),
-        missing=_num(missing, lang),
+        companies_rate=_approx(pct(rate.stated_low, lang, basis), rate, lang),
+        companies_band=f"{pct(rate.low, lang, basis)}\u2013{pct(rate.high, lang, basis)}",
+        pct=band_label(assumptions, lang),
+        hospitals=healthcare.asked.display(lang),
+        regions=_count(
+            healthcare.answered, lang, "sector=healthcare_region&answered_questionnaire"
+        ),
     )
 
 
-def _pct_pair(rate: Span, lang: str) -> str:
-    return f"{_pct(rate.low, lang)}\u2013{_pct(rate.high, lang)}"
-
-
-# --- competences and willingness ---------------------------------------------------------
+# --- views: competences, willingness, interviews ------------------------------------------
 
 
 def competences_table(competences: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The most demanded and the hardest-to-find competences in Sweden."""
+    """The most demanded and the particularly hard-to-find competences in Sweden."""
     rank = {finding: index for index, finding in enumerate(FINDING_ORDER)}
-    rows = competences[(competences["geography"] == "Sweden")]
-    rows = rows[rows["finding"].isin(FINDING_ORDER)]
+    rows = swedish_competences(competences)
     rows = rows.assign(rank=rows["finding"].map(rank)).sort_values("rank", kind="stable")
     return pd.DataFrame(
         {
@@ -906,49 +1202,19 @@ def swedish_competences(competences: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-@dataclass(frozen=True)
-class Willingness:
-    """A sector's stated share willing to contribute, and the count it implies."""
-
-    sector: str
-    share: Fact
-    respondents: int
-
-    @property
-    def implied(self) -> float:
-        return self.share.central * self.respondents / 100
-
-
-def willingness(facts: pd.DataFrame, survey: pd.DataFrame) -> list[Willingness]:
-    """Regions then companies: the stated share and the respondents it applies to."""
-    result = []
-    for sector, fact_id in WILLING_FACTS.items():
-        rows = survey[survey["sector"] == sector]
-        result.append(
-            Willingness(sector, get_fact(facts, fact_id), int(rows["answered_questionnaire"].sum()))
-        )
-    return result
-
-
 def willingness_chart(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> go.Figure:
-    """Share of organisations willing to contribute to education, by sector."""
+    """Share willing to contribute to education: all regions asked, 90 % of companies."""
     items = willingness(facts, survey)
+    texts = [item.share.display(lang) for item in items]
     fig = go.Figure(
         go.Bar(
             x=[t(f"survey_willing_{item.sector}", lang) for item in items],
             y=[item.share.central for item in items],
-            text=[_pct(item.share.central, lang) for item in items],
+            text=texts,
             textposition="outside",
             marker_color=[COLOURS["healthcare"], COLOURS["companies"]],
-            hovertext=[
-                t(
-                    "survey_willing_hover",
-                    lang,
-                    implied=_num(item.implied, lang),
-                    n=item.respondents,
-                )
-                for item in items
-            ],
+            hovertext=[_willing_hover(item, lang) for item in items],
+            hoverinfo="x+text",
         )
     )
     fig.update_yaxes(title_text=t("survey_axis_willing", lang), range=[0, 110])
@@ -957,31 +1223,38 @@ def willingness_chart(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> g
     return add_source_note(fig, source_note("facts.csv", rows, lang))
 
 
+def _willing_hover(item: Willingness, lang: str) -> str:
+    n = _count(item.respondents, lang, f"sector={item.sector}&answered_questionnaire")
+    return t(f"survey_willing_hover_{item.sector}", lang, share=item.share.display(lang), n=n)
+
+
 def willingness_text(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> str:
-    """The stated shares, and whether 90 % of the respondents is a whole number of them."""
-    regions, companies = willingness(facts, survey)
-    implied = companies.implied
+    """Whether the companies' 90 % is a whole number of the responding companies."""
+    _, companies = willingness(facts, survey)
+    n = companies.respondents
     values = {
-        "regions_share": _pct(regions.share.central, lang),
-        "companies_share": _pct(companies.share.central, lang),
-        "n": companies.respondents,
-        "implied": _num(implied, lang),
+        "companies_share": companies.share.display(lang),
+        "n": _count(n, lang, "sector=company&answered_questionnaire"),
     }
-    if math.isclose(implied, round(implied)):
-        return t("survey_willing_text_whole", lang, **values)
-    lower, upper = math.floor(implied), math.ceil(implied)
+    share_basis = f"derived:100 × companies / {n}"
+    if companies.whole:
+        implied = round(companies.implied)
+        return t(
+            "survey_willing_text_whole",
+            lang,
+            implied=num(implied, lang, f"derived:{companies.share.id} × {n} / 100"),
+            **values,
+        )
+    lower, upper = math.floor(companies.implied), math.ceil(companies.implied)
     return t(
         "survey_willing_text_fraction",
         lang,
-        lower=lower,
-        upper=upper,
-        lower_share=_pct(100 * lower / companies.respondents, lang),
-        upper_share=_pct(100 * upper / companies.respondents, lang),
+        lower=num(lower, lang, f"derived:floor({companies.share.id} × {n} / 100)"),
+        upper=num(upper, lang, f"derived:ceil({companies.share.id} × {n} / 100)"),
+        lower_share=pct(100 * lower / n, lang, share_basis),
+        upper_share=pct(100 * upper / n, lang, share_basis),
         **values,
     )
-
-
-# --- interviews -------------------------------------------------------------------------
 
 
 def _enum(table: str, column: str) -> list[str]:
@@ -1006,38 +1279,3 @@ def interview_table(findings: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _cell(findings: pd.DataFrame, segment: str, theme: str) -> str:
     match = findings[(findings["segment"] == segment) & (findings["theme"] == theme)]
     return " ".join(match["finding"]) if not match.empty else "\u2013"
-
-
-# --- prose ------------------------------------------------------------------------------
-
-
-def intro_values(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> dict[str, str]:
-    """The figures the introduction quotes: who was asked, over which horizon, interviews."""
-    return {
-        "companies": get_fact(facts, ASKED_FACTS["company"]).display(lang),
-        "hospitals": get_fact(facts, ASKED_FACTS["healthcare_region"]).display(lang),
-        "years": _num(horizon_years_of(facts), lang),
-        "interviews": str(int(survey["interviewee"].notna().sum())),
-    }
-
-
-def need_text(
-    facts: pd.DataFrame, assumptions: pd.DataFrame, ccrm_established: bool, lang: str
-) -> str:
-    """The need by sector and the total the page counts (following ``ccrm_established``)."""
-    total = total_need(facts, assumptions, ccrm_established).span
-    ccrm = get_fact(facts, SECTOR_FACTS["ccrm_nordic"]).display(lang)
-    ccrm_part = t(
-        "survey_ccrm_counted" if ccrm_established else "survey_ccrm_not_counted", lang, ccrm=ccrm
-    )
-    return t(
-        "survey_need_text",
-        lang,
-        companies=get_fact(facts, SECTOR_FACTS["companies"]).display(lang),
-        healthcare=get_fact(facts, SECTOR_FACTS["healthcare"]).display(lang),
-        ccrm_part=ccrm_part,
-        total=total.stated_text(lang),
-        band=total.band_text(lang),
-        pct=_pct(band_pct(assumptions), lang),
-        years=_num(horizon_years_of(facts), lang),
-    )
