@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from atmp_lib.engine.manifest import write_json_atomic
+
 CACHE_DIR = ".cache"
 STAGING_DIR = ".staging"
 NOTEBOOK = "notebook.ipynb"
@@ -65,7 +67,7 @@ class ResultCache:
 
     def store(self, key: str, staged: Path, meta: dict[str, Any]) -> Entry:
         """Move a staged result into place (replacing an older entry of the same key)."""
-        (staged / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        write_json_atomic(staged / META, meta)
         target = self.root / key
         if target.exists():
             old = self.root / STAGING_DIR / f"old-{key}-{secrets.token_hex(3)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -24,7 +25,7 @@ from atmp_lib.engine.execution import describe_failure
 from atmp_lib.engine.manifest import LATEST
 from atmp_lib.engine.planning import Execution
 from atmp_lib.engine.run import Outcome, Run, RunOptions, RunOutcome, refresh
-from atmp_lib.errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, InputError
+from atmp_lib.errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, InputError, RunError
 from atmp_lib.paths import Project, display_path, find_project, working_on
 
 PROG = "atmp-report"
@@ -252,18 +253,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handlers[args.command](args, project, list(argv or sys.argv[1:]))
     except InputError as error:
         return _report_problems(error.problems)
+    except RunError as error:
+        for problem in error.problems:
+            print(f"{PROG}: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # the reader stopped reading (``atmp-report list | head``)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace, project: Project, argv: list[str]) -> int:
     """Validate everything, then reuse or execute and publish; see the module docstring."""
     paths = inputs_mod.params_paths_for(project, args.params, args.all_params)
-    inputs = inputs_mod.check_inputs(project, args.sections, paths)
+    output_dir = (args.output_dir or project.reports_dir).absolute()
+    problems = inputs_mod.output_problems(output_dir, args.log_file, project.root)
+    inputs = inputs_mod.check_inputs(project, args.sections, paths, more_problems=problems)
     options = RunOptions(
         jobs=args.jobs, lang=args.lang, output_dir=args.output_dir,
         progress=not args.no_progress, cell_timeout=args.cell_timeout, argv=[PROG, *argv],
         prewarm=not args.no_prewarm, force=args.force, self_contained=args.self_contained,
     )  # fmt: skip
-    run = Run(inputs, options)
+    try:
+        run = Run(inputs, options)
+    except OSError as error:
+        problem = f"{output_dir}: cannot create the run folder ({error.strerror or error})"
+        raise RunError(problem) from None
     with _run_log(run.run_dir / "run.log", args.log_file) as log, _sigterm_as_interrupt():
         log.info("run %s started: %d sections x %d runs, %d distinct executions, jobs=%d, "
                  "root=%s", run.run_dir.name, len(inputs.sections), len(run.groups),

@@ -26,7 +26,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from atmp_lib.engine.kernels import KERNEL_NAME, KernelPool, kernel_manager_class
+from atmp_lib.engine.kernels import (
+    KERNEL_NAME,
+    KernelPool,
+    kernel_manager_class,
+    remove_sockets,
+    socket_prefix,
+)
 
 STOP_DEADLINE_S = 15.0
 PREWARM_DEPTH = 2
@@ -121,7 +127,7 @@ def _run_papermill(
         return papermill.execute_notebook(
             job.notebook, output, parameters=parameters, kernel_name=KERNEL_NAME,
             cwd=job.cwd, progress_bar=job.progress, execution_timeout=job.cell_timeout,
-            kernel_manager_class=kernel_manager_class(),
+            kernel_manager_class=kernel_manager_class(kernels.prefix),
             km=spare.manager if spare else None, engine_name=papermill_engine(),
         )  # fmt: skip
     except papermill.PapermillExecutionError as error:
@@ -268,10 +274,9 @@ class Workers:
         context = get_context("spawn")
         self._tasks = context.Queue()
         self._results = context.Queue()
-        self._processes = [
-            context.Process(target=_serve, args=(self._tasks, self._results, cwd, spares))
-            for _ in range(count)
-        ]
+        self.prefix = socket_prefix(os.getpid())
+        arguments = (self._tasks, self._results, cwd, spares, self.prefix)
+        self._processes = [context.Process(target=_serve, args=arguments) for _ in range(count)]
         for process in self._processes:
             process.start()
 
@@ -319,6 +324,7 @@ class Workers:
             process.join(STOP_DEADLINE_S)
             if process.is_alive():
                 process.kill()
+        remove_sockets(self.prefix)
 
     def stop(self) -> None:
         """End the workers now: SIGTERM (a worker shuts its kernels down), then SIGKILL."""
@@ -330,6 +336,7 @@ class Workers:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
+        remove_sockets(self.prefix)
 
 
 def _died(job: Job) -> JobResult:
@@ -337,12 +344,12 @@ def _died(job: Job) -> JobResult:
     return JobResult(job.key, job.section, "failed", 0.0, error=error)
 
 
-def _serve(tasks: Any, results: Any, cwd: str, spares: int) -> None:
+def _serve(tasks: Any, results: Any, cwd: str, spares: int, prefix: str) -> None:
     """A worker's life: take tasks until the end marker, keeping spare kernels warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
     sys.modules.setdefault("rfc3987_syntax", None)  # see kernels.WARM_UP_CODE
-    kernels = KernelPool(cwd)
+    kernels = KernelPool(cwd, prefix)
     try:
         if spares:
             kernels.top_up(spares)

@@ -7,11 +7,13 @@ all checked, and every problem is collected: invalid input raises one
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from atmp_lib import params as params_mod
+from atmp_lib.engine.manifest import LATEST
 from atmp_lib.errors import DataError, InputError
 from atmp_lib.params import ParamsFile, Section
 from atmp_lib.paths import Project, display_path
@@ -29,7 +31,11 @@ class Inputs:
 
 
 def check_inputs(
-    project: Project, section_names: list[str], params_paths: list[Path], check_data: bool = True
+    project: Project,
+    section_names: list[str],
+    params_paths: list[Path],
+    check_data: bool = True,
+    more_problems: list[str] | None = None,
 ) -> Inputs:
     """Load and validate sections, parameter files and data; raise listing every problem.
 
@@ -53,7 +59,7 @@ def check_inputs(
                 lambda f=loaded: params_mod.validate_values(f.values, sections, f.label)
             )
             files.append(loaded)
-    problems += broken_data
+    problems += broken_data + (more_problems or [])
     if problems:
         raise InputError(problems)
     return Inputs(project=project, sections=chosen, params_files=files)
@@ -88,3 +94,35 @@ def params_paths_for(project: Project, given: list[str], all_params: bool) -> li
     if given:
         return [params_mod.resolve_params_file(item, project.root) for item in given]
     return [project.params_dir / DEFAULT_PARAMS]
+
+
+def output_problems(output_dir: Path, log_file: Path | None, root: Path) -> list[str]:
+    """What would keep a run from writing its folder, its log or the ``latest`` link."""
+    shown = display_path(output_dir, root)
+    problems = []
+    if output_dir.exists() and not output_dir.is_dir():
+        problems.append(f"{shown}: the output folder is a file")
+    elif output_dir.is_dir() and not os.access(output_dir, os.W_OK | os.X_OK):
+        problems.append(f"{shown}: the output folder is not writable")
+    latest = output_dir / LATEST
+    if latest.exists() and not latest.is_symlink():
+        kind = "a folder" if latest.is_dir() else "a file"
+        problems.append(
+            f"{shown}/{LATEST}: is {kind}, not the link to the newest successful run that the "
+            "report keeps there; move it away"
+        )
+    if log_file is not None:
+        problems += _log_file_problems(log_file, root)
+    return problems
+
+
+def _log_file_problems(log_file: Path, root: Path) -> list[str]:
+    shown = display_path(log_file, root)
+    if log_file.is_dir():
+        return [f"--log-file {shown}: is a folder, not a file"]
+    if log_file.exists() and not os.access(log_file, os.W_OK):
+        return [f"--log-file {shown}: is not writable"]
+    parent = next((p for p in (log_file.parent, *log_file.parent.parents) if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        return [f"--log-file {shown}: {display_path(parent, root)} is a file, not a folder"]
+    return []

@@ -35,12 +35,32 @@ except Exception:
 """
 
 
+#: Kernels log an ERROR ("KeyboardInterrupt caught in kernel") when jupyter_client
+#: interrupts them on the way to an ordinary shutdown; a notebook's own errors reach the
+#: run through kernel messages, so a kernel's log is kept to what is critical.
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
+
+
+def socket_prefix(owner: int) -> str:
+    """The temp-folder prefix of the IPC sockets of kernels started for process ``owner``
+    (a run), so that what a killed worker leaves behind can be removed afterwards."""
+    return f"{SOCKET_PREFIX}{owner}-"
+
+
+def remove_sockets(prefix: str) -> int:
+    """Remove the socket files left under ``prefix``; returns how many there were."""
+    left = list(Path(tempfile.gettempdir()).glob(f"{prefix}*"))
+    for path in left:
+        path.unlink(missing_ok=True)
+    return len(left)
+
+
 @cache
-def kernel_manager_class() -> type:
+def kernel_manager_class(prefix: str = SOCKET_PREFIX) -> type:
     """jupyter_client's kernel manager over IPC (Unix sockets) instead of TCP on localhost:
     private to this user, and ipykernel does not warn about unencrypted TCP. Each kernel
-    gets its own socket prefix in the temp folder (the default is shared by concurrent
-    kernels)."""
+    gets its own socket path, starting with ``prefix``, in the temp folder (the default is
+    shared by concurrent kernels)."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -51,7 +71,10 @@ def kernel_manager_class() -> type:
 
         @default("ip")
         def _default_ip(self) -> str:
-            return str(Path(tempfile.gettempdir()) / f"{SOCKET_PREFIX}{uuid.uuid4().hex[:16]}")
+            return str(Path(tempfile.gettempdir()) / f"{prefix}{uuid.uuid4().hex[:16]}")
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return super().format_kernel_cmd([*(extra_arguments or []), *KERNEL_ARGUMENTS])
 
         def client(self, **kwargs: Any) -> Any:
             """Remember clients, so that a kernel handed to papermill is closed with them."""
@@ -76,13 +99,14 @@ class KernelPool:
     """Spare kernels of one worker process (oldest, i.e. warmest, first)."""
 
     cwd: str
+    prefix: str = SOCKET_PREFIX
     spares: list[Spare] = field(default_factory=list)
     retiring: list[Spare] = field(default_factory=list)
 
     def top_up(self, count: int) -> None:
         """Start kernels until ``count`` spares are booting or ready."""
         while len(self.spares) < count:
-            self.spares.append(_start(self.cwd))
+            self.spares.append(_start(self.cwd, self.prefix))
 
     def take(self) -> Spare | None:
         """The warmest spare that is alive (dead ones are shut down), or None."""
@@ -126,11 +150,11 @@ class KernelPool:
         self.reap(wait=True)
 
 
-def _start(cwd: str) -> Spare:
+def _start(cwd: str, prefix: str) -> Spare:
     """Start a kernel in ``cwd`` and send it the warm-up code, without waiting for either."""
     from jupyter_core.utils import run_sync
 
-    manager = kernel_manager_class()(kernel_name=KERNEL_NAME)
+    manager = kernel_manager_class(prefix)(kernel_name=KERNEL_NAME)
     run_sync(manager.start_kernel)(cwd=cwd)
     client = manager.blocking_client()
     client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)

@@ -90,8 +90,8 @@ def switch_latest(output_dir: Path, run_id: str) -> bool:
     link = output_dir / LATEST
     with _latest_lock(output_dir):
         current = latest_target(output_dir)
-        if current is not None and current > run_id:
-            return False
+        if current is not None and (output_dir / current).is_dir() and current > run_id:
+            return False  # a newer successful run holds it (a dangling link is replaced)
         temp = output_dir / f".{LATEST}.{run_id}.tmp"
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()

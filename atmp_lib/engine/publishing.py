@@ -245,19 +245,20 @@ def write_assets(run_dir: Path) -> Path:
     """Write the run folder's shared plotly.js once; returns its path."""
     target = run_dir / ASSETS_DIR / PLOTLY_ASSET
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(plotly_js(), encoding="utf-8")
-        temporary.replace(target)
+        write_page(target, plotly_js())
     return target
 
 
 def write_page(path: Path, page: str) -> None:
-    """Write a page (UTF-8) through a temporary file, so a page is whole or absent."""
+    """Write a page or other text file (UTF-8) through a temporary file, so it is whole or
+    absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        temporary.write_text(page, encoding="utf-8")
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def nav_html(nav: PageNav, lang: str | None) -> str:

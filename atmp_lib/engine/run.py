@@ -10,9 +10,12 @@ in its manifest.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import shutil
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,7 @@ from atmp_lib.engine.cache import Entry, ResultCache, link_or_copy
 from atmp_lib.engine.execution import Job, JobResult, started_workers
 from atmp_lib.engine.inputs import Inputs
 from atmp_lib.engine.planning import Execution, Group, Plan, fingerprint, plan, plan_groups
+from atmp_lib.errors import RunError
 from atmp_lib.paths import display_path
 
 CLAIMS_FILE = "claims.csv"
@@ -96,6 +100,7 @@ class Run:
         self.outcomes: dict[str, Outcome] = {}
         self._pages: dict[str, Path] = {}  # execution key -> its rendered page (cache entry)
         self._jobs_by_key: dict[str, Job] = {}
+        self._staged: dict[str, Path] = {}  # execution key -> the folder its worker writes
         self.started = datetime.now(UTC)
         self.record = self._initial_manifest()
 
@@ -104,25 +109,24 @@ class Run:
         return self.plan.groups
 
     def execute(self, on_outcome: Callable[[Execution, Outcome], None] | None = None) -> RunOutcome:
-        """Reuse or execute every execution, then publish; an interrupt keeps what is done."""
+        """Reuse or execute every execution, then publish. An interrupt (Ctrl-C, SIGTERM) or
+        a write that fails (a full disk) starts no further section; what is done is kept,
+        and the manifest says why the run stopped."""
         clock = time.perf_counter()
         report = on_outcome or (lambda execution, outcome: None)
-        self._save_manifest("running")
-        interrupted = False
+        stopped = None
         try:
+            self._save_manifest("running")
             self._reuse_cached(report)
             self._execute_missing(report)
         except KeyboardInterrupt:
-            interrupted = True
-            self._mark_unfinished()
-        status = (
-            "succeeded" if self._all_succeeded() else "interrupted" if interrupted else "failed"
-        )
-        self._publish()
-        self._save_manifest(status, duration=time.perf_counter() - clock)
-        switched = status == "succeeded" and manifest.switch_latest(
-            self.output_dir, self.run_dir.name
-        )
+            stopped = "interrupted"
+        except (OSError, WriteFailed) as error:
+            stopped = "failed"
+            self.record["error"] = f"the run stopped: {_write_fault(error)}"
+        if stopped:
+            self._mark_unfinished(stopped)
+        status, switched = self._finish(stopped, clock)
         ordered = [
             (e, self.outcomes[e.key]) for e in self.plan.executions if e.key in self.outcomes
         ]
@@ -130,6 +134,30 @@ class Run:
             self.run_dir, status, ordered, round(time.perf_counter() - clock, 2), switched,
             len(self.inputs.sections), len(self.groups),
         )  # fmt: skip
+
+    def _finish(self, stopped: str | None, clock: float) -> tuple[str, bool]:
+        """Publish and write the final manifest with signals held back, so that neither is
+        left half-written; a signal that came meanwhile marks the run interrupted."""
+        with deferred_signals() as received:
+            try:
+                self._publish()
+            except OSError as error:
+                stopped = stopped or "failed"
+                self.record["error"] = f"writing the report failed: {_write_fault(error)}"
+            if received and not stopped:
+                stopped = "interrupted"
+            status = stopped or ("succeeded" if self._all_succeeded() else "failed")
+            try:
+                self._save_manifest(status, duration=time.perf_counter() - clock)
+            except OSError as error:
+                raise RunError(
+                    f"{self.run_dir}: the run {status}, but its manifest could not be written "
+                    f"({_write_fault(error)}); latest unchanged"
+                ) from None
+            switched = status == "succeeded" and manifest.switch_latest(
+                self.output_dir, self.run_dir.name
+            )
+        return status, switched
 
     # ----- reuse and execution
 
@@ -150,7 +178,7 @@ class Run:
         missing = [e for e in self.plan.executions if e.key not in self.outcomes]
         if not missing:
             return
-        staged = {e.key: self.cache.staging(e.key) for e in missing}
+        staged = self._staged = {e.key: self.cache.staging(e.key) for e in missing}
         jobs = self._jobs(missing, staged)
         by_key = {e.key: e for e in missing}
         workers = max(1, min(self.options.jobs, len(jobs)))
@@ -161,6 +189,8 @@ class Run:
             item = by_key[result.key]
             self._keep(item, result, staged[item.key])
             self._settle(item, Outcome(result), report)
+            if _disk_full(result):
+                raise WriteFailed(f"{item.section.name}: {(result.error or {}).get('evalue')}")
 
         with started_workers(workers, str(self.project.notebooks_dir), first) as pool:
             pool.run(execution.execute, jobs, settle)
@@ -206,16 +236,17 @@ class Run:
         self._save_manifest("running")
         report(item, outcome)
 
-    def _mark_unfinished(self) -> None:
-        """Record every execution without an outcome as interrupted, naming its cell."""
-        jobs = self._jobs_by_key
+    def _mark_unfinished(self, status: str) -> None:
+        """Record every execution without an outcome as ``status``, naming its cell."""
         for item in self.plan.executions:
             if item.key in self.outcomes:
                 continue
-            job = jobs.get(item.key)
+            job = self._jobs_by_key.get(item.key)
             error = execution.interrupted_error(job) if job else None
-            result = JobResult(item.key, item.section.name, "interrupted", 0.0, error=error)
+            result = JobResult(item.key, item.section.name, status, 0.0, error=error)
             self.outcomes[item.key] = Outcome(result)
+            if item.key in self._staged:
+                self._keep(item, result, self._staged[item.key])
 
     def _all_succeeded(self) -> bool:
         return len(self.outcomes) == len(self.plan.executions) and all(
@@ -356,6 +387,42 @@ class Run:
             "parameters": group.values,
             "sections": sections,
         }
+
+
+class WriteFailed(Exception):
+    """A section could not write its results (the disk is full): stop starting others."""
+
+
+def _disk_full(result: JobResult) -> bool:
+    error = result.error or {}
+    text = f"{error.get('evalue', '')} {' '.join(error.get('traceback', []))}"
+    return result.status == "failed" and ("No space left on device" in text or "ENOSPC" in text)
+
+
+def _write_fault(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return f"no space left on the device holding {error.filename or 'the output folder'}"
+    return str(error)
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[list[int]]:
+    """Hold SIGINT and SIGTERM back (noting them) while the block runs."""
+    received: list[int] = []
+
+    def note(signum: int, frame: Any) -> None:
+        received.append(signum)
+
+    try:
+        previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: signals go elsewhere anyway
+        yield received
+        return
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _source(outcome: Outcome | None) -> str | None:
