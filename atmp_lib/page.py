@@ -32,18 +32,27 @@ def setup(lang: str) -> None:
     pd.set_option("display.max_colwidth", None)
 
 
+def escape(value: object) -> str:
+    """A value as text that Markdown shows literally: no markup of its own reaches the page
+    (a parameter file may be named ``<img src=x onerror=...>.yaml``)."""
+    return html.escape(str(value), quote=False)
+
+
 def heading(level: int, label_id: str, lang: str, **values: object) -> None:
-    """Show a Markdown heading (level 1-4) taken from the labels."""
-    _show(Markdown(f"{'#' * level} {t(label_id, lang, **values)}"))
+    """Show a Markdown heading (level 1-4) taken from the labels, values escaped."""
+    safe = {name: escape(value) for name, value in values.items()}
+    _show(Markdown(f"{'#' * level} {t(label_id, lang, **safe)}"))
 
 
 def text(label_id: str, lang: str, **values: object) -> None:
-    """Show a paragraph of prose taken from the labels, with figures filled in."""
-    _show(Markdown(t(label_id, lang, **values)))
+    """Show a paragraph of prose taken from the labels, with figures filled in (escaped)."""
+    safe = {name: escape(value) for name, value in values.items()}
+    _show(Markdown(t(label_id, lang, **safe)))
 
 
 def markdown(content: str) -> None:
-    """Show Markdown composed by the library (e.g. a computed list)."""
+    """Show Markdown composed by the library (e.g. a computed list); the library escapes
+    any value it puts in with :func:`escape`."""
     _show(Markdown(content))
 
 

@@ -69,3 +69,16 @@ def test_charts_use_the_page_language_number_format() -> None:
 
     assert localize(go.Figure(), "sv").layout.separators == ",\u202f"
     assert localize(go.Figure(), "en").layout.separators == ".,"
+
+
+def test_values_in_page_text_cannot_carry_markup(monkeypatch) -> None:
+    from atmp_lib import page
+
+    shown = []
+    monkeypatch.setattr(page, "_show", lambda content: shown.append(content.data))
+    page.text("verdict_translation", "en", text="<img src=x onerror=alert(1)> & more")
+    page.heading(2, "verdict_translation", "en", text="<script>alert(1)</script>")
+    assert shown == [
+        "Translation: &lt;img src=x onerror=alert(1)&gt; &amp; more",
+        "## Translation: &lt;script&gt;alert(1)&lt;/script&gt;",
+    ]
