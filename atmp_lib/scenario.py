@@ -399,11 +399,26 @@ def params_validator(mapping: Mapping[str, Any]) -> list[str]:
     problems = [
         f"parameter '{name}': {fault}"
         for name, value in known.items()
-        if _generic_fault(name, value) is None and (fault := value_fault(name, value))
+        if _of_declared_type(name, value)
+        and _generic_fault(name, value) is None
+        and (fault := value_fault(name, value))
     ]
     if problems or any(value_fault(name, value) for name, value in known.items()):
         return problems
     return _cross_field_faults(known)
+
+
+def _of_declared_type(name: str, value: Any) -> bool:
+    """Whether a value has its field's type; ``atmp_lib.params`` reports a wrong type itself
+    (against the parameters cell's literal), so the scenario rules check only ranges."""
+    spec = SPECS[name]
+    if value is None:
+        return spec.optional
+    if spec.kind in (bool, str):
+        return isinstance(value, spec.kind)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return spec.kind is float or isinstance(value, int)
 
 
 def _generic_fault(name: str, value: Any) -> str | None:
@@ -439,8 +454,8 @@ def allowed_text(name: str) -> str:
         kind = "an integer" if spec.kind is int else "a number"
         if spec.discrete:
             text = f"{_bound(low)} or {_bound(high)}"
-        elif high is None:
-            text = f"{kind} >= {_bound(low)}"
+        elif high is None:  # no "=" in the text: papermill's help parser splits on it
+            text = f"{kind} of {_bound(low)} or more"
         else:
             text = f"{kind} from {_bound(low)} to {_bound(high)}"
     if spec.optional:
