@@ -167,6 +167,11 @@ def option_name(option: str, lang: str) -> str:
     return t(f"scen_option_{option}", lang)
 
 
+def _in_sentence(name: str) -> str:
+    """ "National hands-on training centre" -> "national ..."; "UK-style" and "ATMP" stay."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
 # --------------------------------------------------------------------------- source notes
 
 
@@ -200,13 +205,13 @@ def title_values(current: Scenario) -> dict[str, str]:
     return {"last_year": year_text(current.last_year, "derived:first_year + horizon_years - 1")}
 
 
-def intro_values(current: Scenario, label: str, lang: str) -> dict[str, str]:
-    """The figures the introduction quotes."""
+def intro_values(current: Scenario, named: dict[str, Scenario], lang: str) -> dict[str, str]:
+    """The figures the introduction quotes, and the scenario's name (a year in it recorded)."""
     return {
         "first_year": year_text(current.first_year, "parameter:first_year"),
         "last_year": year_text(current.last_year, "derived:first_year + horizon_years - 1"),
         "draws": claims.number(current.draws, lang, "parameter:draws"),
-        "scenario": label,
+        "scenario": scenario_label(current, named, lang),
         **stat_names(),
     }
 
@@ -476,38 +481,48 @@ def options_values(
 # --------------------------------------------------------------------------- uncovered need
 
 
-def uncovered_values(projection: model.Projection, scenario: Scenario, lang: str
-                     ) -> dict[str, str]:  # fmt: skip
-    """The figures the uncovered-need text quotes (P10/P50/P90 by the last year)."""
+def uncovered_values(projection: model.Projection, scenario: Scenario, lang: str,
+                     options: bool = True) -> dict[str, str]:  # fmt: skip
+    """The figures the uncovered-need text quotes (P10/P50/P90 by the last year); without
+    ``options`` only the need's (the uncovered need is then the need itself)."""
     result = model.end_of_horizon(projection)
-    need, cap, left = (result[q] for q in ("cumulative_need", "cumulative_capacity",
-                                             "cumulative_uncovered"))  # fmt: skip
     year = scenario.last_year
 
-    def stat(values: np.ndarray, quantity: str, index: int) -> str:
-        return people(values[index], lang, f"model:{quantity}:{year}:p{model.PERCENTILES[index]}")
+    def stat(quantity: str, index: int) -> str:
+        value = result[quantity][index]
+        return people(value, lang, f"model:{quantity}:{year}:p{model.PERCENTILES[index]}")
 
-    return {
+    values = {
         "last_year": year_text(year, "derived:first_year + horizon_years - 1"),
-        "need10": stat(need, "cumulative_need", 0),
-        "need50": stat(need, "cumulative_need", 1),
-        "need90": stat(need, "cumulative_need", 2),
-        "capacity": stat(cap, "cumulative_capacity", 1),
-        "p10": stat(left, "cumulative_uncovered", 0),
-        "p50": stat(left, "cumulative_uncovered", 1),
-        "p90": stat(left, "cumulative_uncovered", 2),
+        "need10": stat("cumulative_need", 0),
+        "need50": stat("cumulative_need", 1),
+        "need90": stat("cumulative_need", 2),
         "draws": claims.number(scenario.draws, lang, "parameter:draws"),
         **stat_names(),
     }
+    if options:
+        values |= {
+            "capacity": stat("cumulative_capacity", 1),
+            "p10": stat("cumulative_uncovered", 0),
+            "p50": stat("cumulative_uncovered", 1),
+            "p90": stat("cumulative_uncovered", 2),
+        }
+    return values
+
+
+def uncovered_text(projection: model.Projection, scenario: Scenario, lang: str) -> str:
+    """The uncovered need by the last year, with its percentiles (shorter with no option on)."""
+    options = bool(scenario.enabled_options)
+    values = uncovered_values(projection, scenario, lang, options)
+    key = "scen_uncovered_text" if options else "scen_uncovered_text_none"
+    return t(key, lang, **values)
 
 
 def uncovered_sentences(scenario: Scenario, lang: str) -> str:
-    """What the uncovered need does and does not subtract."""
+    """Which options are on, and whether today's training in Sweden is subtracted."""
     parts = []
-    if not scenario.enabled_options:
-        parts.append(t("scen_no_options", lang))
-    else:
-        names = ", ".join(option_name(o, lang) for o in scenario.enabled_options)
+    if scenario.enabled_options:
+        names = ", ".join(_in_sentence(option_name(o, lang)) for o in scenario.enabled_options)
         parts.append(t("scen_options_on", lang, options=names))
     value = scenario.domestic_training_per_year
     if value is None:
@@ -688,8 +703,11 @@ def tornado_table(frame: pd.DataFrame, scenario: Scenario, lang: str) -> pd.Data
             people(row["at_high"], lang, f"model:tornado:{name}:at_high:{year}"),
             people(row["swing"], lang, f"model:tornado:{name}:swing:{year}"),
         ])  # fmt: skip
-    columns = [t(f"scen_tornado_col_{c}", lang, last_year=year)
-               for c in ("input", "range", "at_low", "at_high", "swing")]  # fmt: skip
+    columns = [
+        t(f"scen_tornado_col_{c}", lang,
+          last_year=year_text(year, "derived:first_year + horizon_years - 1"))
+        for c in ("input", "range", "at_low", "at_high", "swing")
+    ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -553,7 +553,7 @@ def test_papermill_cli_takes_numbers_and_the_unknown(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "It subtracts the 12 people a year trained in Sweden today" in text
     assert "The companies' about 400" in text  # the survey's own figure stays as stated
-    assert "Switched on: National hands-on training centre." in text
+    assert "Switched on: national hands-on training centre." in text
     unknown = run_papermill_cli(tmp_path, "-p", "domestic_training_per_year", "None",
                                 "-p", "draws", "2000")  # fmt: skip
     assert "Today's training in Sweden is not known from the sources" in unknown
@@ -651,3 +651,15 @@ def test_values_are_written_the_languages_way() -> None:
     )
     assert views.about_people(7.8, "en", "derived:x") == "about 8"
     assert views.about_people(20.0, "en", "derived:x") == "20"
+
+
+def test_uncovered_text_with_and_without_options(base: Scenario) -> None:
+    basis = scenario.load_basis()
+    none = views.uncovered_text(model.monte_carlo(base, basis, draws=500), base, "en")
+    assert "No option is chosen, so all of it is need not covered" in none
+    assert "would add" not in none
+    on = base.replace(training_centre_enabled=True)
+    projection = model.monte_carlo(on, basis, draws=500)
+    left = model.end_of_horizon(projection)["cumulative_uncovered"][1]
+    text = views.uncovered_text(projection, on, "en")
+    assert f"the need not covered by the chosen options is **{round(left)}**" in text
