@@ -59,6 +59,7 @@ COLOURS = {
 }
 BAND_OPACITY = "33"  # hex alpha appended to a colour for P10-P90 bands
 PEOPLE_HOVER = "%{y:,.0f}"
+SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}
 UNIT_LABELS = {
     "%": "scen_unit_percent",
     "% per year": "scen_unit_percent_per_year",
@@ -601,8 +602,8 @@ def band_figure(
                        line={"color": colour, "width": 3})
         )  # fmt: skip
     fig.update_xaxes(title_text=t("scen_axis_year", lang), dtick=1)
-    fig.update_yaxes(title_text=axis, zeroline=True)
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(title_text=axis, zeroline=True, rangemode="tozero")
+    fig.update_layout(legend=SIDE_LEGEND)  # long names: beside the plot, clear of the note
     return base_layout(fig, title)
 
 
@@ -656,10 +657,9 @@ def tornado_traces(frame: pd.DataFrame, lang: str) -> list[dict]:
 
 
 def _range_words(name: str, low: float, high: float, lang: str) -> str:
-    """ "5–30" for a chart label (not recorded: charts are not page text)."""
-    unit = "%" if name.endswith(("_pct", "_share")) else ""
-    text = f"{format_number(low, lang)}\u2013{format_number(high, lang)}"
-    return format_unit(text, unit, lang)
+    """ "5–30" for a chart label (the input's name carries its unit; charts are not page
+    text, so nothing is recorded)."""
+    return f"{format_number(low, lang)}\u2013{format_number(high, lang)}"
 
 
 def tornado_title(scenario: Scenario, label: str, lang: str) -> str:
@@ -680,8 +680,7 @@ def tornado_figure(
     fig.update_xaxes(title_text=t("scen_axis_uncovered", lang, last_year=scenario.last_year))
     fig.update_yaxes(automargin=True)
     base_layout(fig, tornado_title(scenario, label, lang))
-    fig.update_layout(barmode="overlay", legend={"orientation": "h", "y": -0.15},
-                      height=tornado_height(frame))  # fmt: skip
+    fig.update_layout(barmode="overlay", legend=SIDE_LEGEND, height=tornado_height(frame))
     return add_source_note(fig, note)
 
 
