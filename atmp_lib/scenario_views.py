@@ -740,7 +740,7 @@ def tornado_values(frame: pd.DataFrame, scenario: Scenario, lang: str) -> dict[s
     top = frame.iloc[0]
     year = scenario.last_year
     return {
-        "top": input_name(top["input"], lang),
+        "top": _in_sentence(input_name(top["input"], lang)),
         "swing": people(top["swing"], lang, f"model:tornado:{top['input']}:swing:{year}"),
         "base": people(top["base"], lang, f"model:cumulative_uncovered:{year}:point"),
         "last_year": year_text(year, "derived:first_year + horizon_years - 1"),
