@@ -1,15 +1,19 @@
-"""The scenario model: ATMP recruitment demand, training supply and the gap, per year and sector.
+"""The scenario model: the need, the capacity chosen options would add, and what they leave.
 
-Pure and vectorised: functions take a :class:`~atmp_lib.scenario.Scenario` (and arrays of
-drawn inputs) and return arrays or DataFrames; nothing reads a file. Arrays hold the draws
-on axis 0 and the years on the last axis, so one code path computes the point projection
-(a single "draw" at the stated figures) and 100,000 Monte Carlo draws.
+Pure and vectorised: functions take a :class:`~atmp_lib.scenario.Scenario` and a
+:class:`~atmp_lib.scenario.Basis` (periods and populations from the data) and return
+arrays or DataFrames with stable ids; nothing reads a file, nothing knows a language.
+Arrays hold the draws on axis 0 and the years on the last axis, so one code path computes
+the point projection (a single "draw" at the stated figures) and the Monte Carlo draws.
 
-Demand: each sector's need over the survey period, spread evenly over its years; the
-companies' share may grow by an extra yearly rate; CCRM Nordic counts from its start year;
-healthcare staff lost to industry move need from the companies to healthcare. Supply: people
-trained on the job, apprentices, graduates of ATMP modules, and a share of the need
-recruited from abroad; the supply is shared among sectors in proportion to their demand.
+Need: each sector's stated need over its period, spread evenly over the period's years
+(and kept at that yearly rate after it); the companies' may grow by an extra yearly rate;
+CCRM Nordic, a proposal, counts only if established and only from its start year.
+Capacity: today's training in Sweden if a researcher enters it (the sources give none),
+plus each option switched on from its start year: apprenticeships at the UK's rate scaled
+to Sweden's population, ATMP modules in degree programmes, a national hands-on training
+centre, and a share of the companies' need recruited from abroad. Uncovered need = need −
+capacity (negative when the chosen options add more than the need).
 """
 
 from __future__ import annotations
@@ -21,18 +25,24 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from atmp_lib.normalise import MILLION
-from atmp_lib.scenario import Scenario
+from atmp_lib.scenario import OPTIONS, Basis, Scenario
 
 SECTORS = ("companies", "healthcare", "ccrm_nordic")
+DOMESTIC = "domestic_today"
+SOURCES = (DOMESTIC, *OPTIONS)
 TOTAL = "total"
-QUANTITIES = ("demand", "supply", "gap", "cumulative_gap")
+QUANTITIES = (
+    "need",
+    "capacity",
+    "uncovered",
+    "cumulative_need",
+    "cumulative_capacity",
+    "cumulative_uncovered",
+)
 PERCENTILES = (10, 50, 90)
-SUPPLY_OPTIONS = ("on_the_job", "apprenticeship", "degree_modules")
-#: Scenario fields drawn within ± approx_band_pct, with the fact each default comes from.
-BANDED_FIELDS = {"need_companies": "need_companies", "need_healthcare": "need_healthcare"}
-#: The range fact CCRM Nordic's need is drawn within.
-RANGE_FACT = "need_ccrm_nordic"
+#: The inputs the sensitivity view varies besides the declared levers.
+APPROXIMATE_INPUTS = ("need_companies", "need_healthcare")
+CCRM_NEED = "ccrm_need"
 
 
 @dataclass(frozen=True)
@@ -48,187 +58,207 @@ class Inputs:
         return len(self.need_companies)
 
 
+# --------------------------------------------------------------------------- inputs
+
+
+def half_widths(scenario: Scenario, reading: str | None = None) -> tuple[float, float]:
+    """How far the companies' and healthcare's "ca" figures may lie from the stated ones.
+
+    ``band``: ± approx_band_pct of the figure; ``rounded``: half the rounding step (ca 400
+    rounded to the nearest 100 lies within ±50). ``reading`` defaults to the scenario's.
+    """
+    if (reading or scenario.approx_reading) == "rounded":
+        return scenario.rounding_step_companies / 2, scenario.rounding_step_healthcare / 2
+    band = scenario.approx_band_pct / 100
+    return scenario.need_companies * band, scenario.need_healthcare * band
+
+
+def approximate_ranges(
+    scenario: Scenario, reading: str | None = None
+) -> dict[str, tuple[float, float]]:
+    """(low, high) of each "ca" figure under a reading."""
+    widths = dict(zip(APPROXIMATE_INPUTS, half_widths(scenario, reading), strict=True))
+    return {
+        name: (getattr(scenario, name) - width, getattr(scenario, name) + width)
+        for name, width in widths.items()
+    }
+
+
+def ccrm_midpoint(scenario: Scenario) -> float:
+    return (scenario.ccrm_need_low + scenario.ccrm_need_high) / 2
+
+
 def point_inputs(scenario: Scenario, ccrm_need: float | None = None) -> Inputs:
     """One "draw" at the stated figures; CCRM Nordic at the middle of its range unless given."""
-    if ccrm_need is None:
-        ccrm_need = (scenario.ccrm_need_low + scenario.ccrm_need_high) / 2
+    ccrm = ccrm_midpoint(scenario) if ccrm_need is None else float(ccrm_need)
     return Inputs(
         np.array([scenario.need_companies]),
         np.array([scenario.need_healthcare]),
-        np.array([float(ccrm_need)]),
+        np.array([ccrm]),
     )
 
 
 def draw_inputs(scenario: Scenario, draws: int | None = None) -> Inputs:
-    """Monte Carlo draws, seeded by the scenario: approximate needs uniform within ± the band,
-    CCRM Nordic's need uniform within its range, all independent."""
+    """Seeded Monte Carlo draws: each "ca" figure uniform within its reading, CCRM Nordic's
+    need uniform within its range, all independent."""
     count = scenario.draws if draws is None else draws
     rng = np.random.default_rng(scenario.seed)
-    band = scenario.approx_band_pct / 100
+    ranges = approximate_ranges(scenario)
     return Inputs(
-        scenario.need_companies * rng.uniform(1 - band, 1 + band, count),
-        scenario.need_healthcare * rng.uniform(1 - band, 1 + band, count),
+        rng.uniform(*ranges["need_companies"], count),
+        rng.uniform(*ranges["need_healthcare"], count),
         rng.uniform(scenario.ccrm_need_low, scenario.ccrm_need_high, count),
     )
 
 
-@dataclass(frozen=True)
-class Projection:
-    """Demand and supply per draw and year (demand also per sector); gaps follow from them.
-
-    The supply is shared among sectors in proportion to their demand, computed only when a
-    sector's supply or gap is asked for.
-    """
-
-    years: np.ndarray  # (years,)
-    demand: np.ndarray  # (draws, sectors, years)
-    supply_total: np.ndarray  # (draws, years)
-
-    @property
-    def draws(self) -> int:
-        return self.demand.shape[0]
-
-    @cached_property
-    def demand_total(self) -> np.ndarray:
-        return self.demand.sum(axis=1)
-
-    @cached_property
-    def gap_total(self) -> np.ndarray:
-        """Demand minus supply per year; negative when supply exceeds demand."""
-        return self.demand_total - self.supply_total
-
-    @cached_property
-    def cumulative_gap_total(self) -> np.ndarray:
-        return np.cumsum(self.gap_total, axis=-1)
-
-    def sector_supply(self, sector: str) -> np.ndarray:
-        """The supply going to one sector: the total times the sector's share of demand."""
-        demand = self.demand[:, SECTORS.index(sector)]
-        total = self.demand_total
-        share = np.divide(demand, total, out=np.zeros_like(demand), where=total > 0)
-        return share * self.supply_total
-
-    def series(self, quantity: str, sector: str = TOTAL) -> np.ndarray:
-        """One quantity for one sector (or the total), shape (draws, years)."""
-        if quantity not in QUANTITIES:
-            raise ValueError(f"quantity {quantity!r} is not one of {', '.join(QUANTITIES)}")
-        if sector == TOTAL:
-            totals = {
-                "demand": self.demand_total,
-                "supply": self.supply_total,
-                "gap": self.gap_total,
-                "cumulative_gap": self.cumulative_gap_total,
-            }
-            return totals[quantity]
-        else:
-            demand = self.demand[:, SECTORS.index(sector)]
-            supply = self.sector_supply(sector)
-        if quantity == "demand":
-            return demand
-        if quantity == "supply":
-            return supply
-        gap = demand - supply
-        return gap if quantity == "gap" else np.cumsum(gap, axis=-1)
+# --------------------------------------------------------------------------- need and capacity
 
 
-def supply_components(scenario: Scenario) -> dict[str, float]:
-    """People trained in Sweden per year by each option switched on (0 when off)."""
-    apprentices = (
-        scenario.apprentices_per_million
-        * scenario.population_sweden
-        / MILLION
-        / scenario.apprenticeship_duration_years
-    )
+def _offsets(scenario: Scenario) -> np.ndarray:
+    return np.arange(scenario.horizon_years)
+
+
+def ccrm_running(scenario: Scenario) -> np.ndarray:
+    """Per year: whether CCRM Nordic is established and has started."""
+    started = _offsets(scenario) >= scenario.ccrm_start_lag_years
+    return started & scenario.ccrm_nordic_established
+
+
+def option_running(scenario: Scenario, option: str) -> np.ndarray:
+    """Per year: whether an option is switched on and past its start lag."""
+    started = _offsets(scenario) >= getattr(scenario, f"{option}_start_lag_years")
+    return started & scenario.enabled(option)
+
+
+def sector_need(scenario: Scenario, basis: Basis, inputs: Inputs) -> np.ndarray:
+    """Need per draw, sector (companies, healthcare, CCRM Nordic) and year."""
+    offsets = _offsets(scenario)
+    growth = (1 + scenario.company_extra_growth_pct / 100) ** offsets
+    per_year = 1 / basis.need_period_years
+    companies = inputs.need_companies[:, None] * per_year * growth
+    healthcare = inputs.need_healthcare[:, None] * per_year * np.ones(len(offsets))
+    ccrm = inputs.ccrm_need[:, None] / basis.ccrm_period_years * ccrm_running(scenario)
+    return np.stack([companies, healthcare, ccrm], axis=1)
+
+
+def apprentices_per_year(scenario: Scenario, basis: Basis) -> float:
+    """UK places scaled by population to Sweden, finishing once per duration."""
+    places = scenario.apprenticeship_uk_places * basis.uk_to_sweden
+    return places / scenario.apprenticeship_duration_years
+
+
+def fixed_rates(scenario: Scenario, basis: Basis) -> dict[str, float]:
+    """People per year each training option would add once running (on or off)."""
     return {
-        "on_the_job": scenario.on_the_job_per_year if scenario.on_the_job_enabled else 0.0,
-        "apprenticeship": apprentices if scenario.apprenticeship_enabled else 0.0,
-        "degree_modules": scenario.degree_module_graduates_per_year,
+        "apprenticeship": apprentices_per_year(scenario, basis),
+        "degree_modules": float(scenario.degree_modules_graduates_per_year),
+        "training_centre": float(scenario.training_centre_trained_per_year),
     }
 
 
-def healthcare_losses(healthcare_hires: np.ndarray, loss_pct: float) -> np.ndarray:
-    """Staff healthcare loses each year: the share of the staff it hired in earlier years.
+def capacity(scenario: Scenario, basis: Basis, need: np.ndarray) -> np.ndarray:
+    """Capacity per draw, source (today's training, then each option) and year.
 
-    Every loss is replaced by a new hire (the replacement is added to healthcare's demand),
-    so the staff at risk stays at the cumulative base hires; over a long horizon the
-    losses can therefore add up to more people than the base hires (turnover).
+    Recruitment from abroad is a share of the companies' need, so it varies by draw.
     """
-    hired_before = np.cumsum(healthcare_hires, axis=-1) - healthcare_hires
-    return hired_before * loss_pct / 100
+    draws, _, years = need.shape
+    result = np.zeros((draws, len(SOURCES), years))
+    if scenario.domestic_training_per_year is not None:
+        result[:, 0] = scenario.domestic_training_per_year
+    for option, rate in fixed_rates(scenario, basis).items():
+        result[:, SOURCES.index(option)] = rate * option_running(scenario, option)
+    abroad = scenario.recruited_abroad_share / 100 * need[:, SECTORS.index("companies")]
+    result[:, SOURCES.index("recruited_abroad")] = abroad * option_running(
+        scenario, "recruited_abroad"
+    )
+    return result
 
 
-def sector_demand(scenario: Scenario, inputs: Inputs) -> np.ndarray:
-    """Recruitment need per draw, sector (companies, healthcare, CCRM Nordic) and year."""
-    offsets = np.arange(scenario.horizon_years)
-    years = scenario.first_year + offsets
-    per_year = 1 / scenario.need_period_years
-    growth = (1 + scenario.company_extra_growth_pct / 100) ** offsets
-    companies = inputs.need_companies[:, None] * per_year * growth
-    healthcare = inputs.need_healthcare[:, None] * per_year * np.ones(len(years))
-    ccrm_running = scenario.ccrm_established & (years >= scenario.ccrm_start_year)
-    ccrm = inputs.ccrm_need[:, None] * per_year * ccrm_running
-    moved = np.minimum(healthcare_losses(healthcare, scenario.healthcare_loss_pct), companies)
-    return np.stack([companies - moved, healthcare + moved, ccrm], axis=1)
+# --------------------------------------------------------------------------- projection
 
 
-def simulate(scenario: Scenario, inputs: Inputs) -> Projection:
-    """Demand, supply and gap for every draw of the inputs (vectorised over draws and years)."""
-    demand = sector_demand(scenario, inputs)
-    total = demand.sum(axis=1)
-    domestic = sum(supply_components(scenario).values())
-    supply_total = total * (scenario.recruited_abroad_share / 100)
-    supply_total += domestic
-    years = np.arange(scenario.first_year, scenario.last_year + 1)
-    return Projection(years, demand, supply_total)
+@dataclass(frozen=True)
+class Projection:
+    """Need and capacity per draw and year; the uncovered need follows from them.
 
-
-def monte_carlo(scenario: Scenario, draws: int | None = None) -> Projection:
-    """The scenario over its seeded draws (``draws`` overrides the scenario's count)."""
-    return simulate(scenario, draw_inputs(scenario, draws))
-
-
-def point_projection(scenario: Scenario, ccrm_need: float | None = None) -> Projection:
-    """The scenario at the stated figures (one draw)."""
-    return simulate(scenario, point_inputs(scenario, ccrm_need))
-
-
-def project(scenario: Scenario) -> pd.DataFrame:
-    """Point values per year and sector (and total): demand, supply, gap, cumulative gap."""
-    projection = point_projection(scenario)
-    rows = []
-    for sector in (*SECTORS, TOTAL):
-        values = {q: projection.series(q, sector)[0] for q in QUANTITIES}
-        for index, year in enumerate(projection.years):
-            rows.append(
-                {
-                    "year": int(year),
-                    "sector": sector,
-                    **{q: float(values[q][index]) for q in values},
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def cumulative_demand(scenario: Scenario, ccrm_need: float | None = None) -> float:
-    """Total recruitment need over the horizon at the stated figures."""
-    return float(point_projection(scenario, ccrm_need).demand_total.sum())
-
-
-def reported_need_range(scenario: Scenario) -> tuple[float, float]:
-    """Total need over the horizon with CCRM Nordic at the low and at the high end of its range.
-
-    For the baseline this reproduces the report: 510 to 560 (460 without CCRM Nordic).
+    ``domestic_known`` says whether today's training in Sweden was entered; when it was
+    not, the uncovered need does not subtract it.
     """
-    return (
-        cumulative_demand(scenario, scenario.ccrm_need_low),
-        cumulative_demand(scenario, scenario.ccrm_need_high),
+
+    years: np.ndarray  # (years,)
+    need: np.ndarray  # (draws, sectors, years)
+    capacity: np.ndarray  # (draws, sources, years)
+    domestic_known: bool
+
+    @property
+    def draws(self) -> int:
+        return self.need.shape[0]
+
+    @cached_property
+    def need_total(self) -> np.ndarray:
+        return self.need.sum(axis=1)
+
+    @cached_property
+    def capacity_total(self) -> np.ndarray:
+        return self.capacity.sum(axis=1)
+
+    def series(self, quantity: str) -> np.ndarray:
+        """One quantity for all sectors together, shape (draws, years)."""
+        if quantity not in QUANTITIES:
+            raise ValueError(f"quantity {quantity!r} is not one of {', '.join(QUANTITIES)}")
+        base = quantity.removeprefix("cumulative_")
+        values = {
+            "need": self.need_total,
+            "capacity": self.capacity_total,
+            "uncovered": self.need_total - self.capacity_total,
+        }[base]
+        return np.cumsum(values, axis=-1) if quantity.startswith("cumulative_") else values
+
+
+def simulate(scenario: Scenario, basis: Basis, inputs: Inputs) -> Projection:
+    """Need, capacity and uncovered need for every draw (vectorised over draws and years)."""
+    need = sector_need(scenario, basis, inputs)
+    return Projection(
+        np.array(scenario.years),
+        need,
+        capacity(scenario, basis, need),
+        scenario.domestic_training_per_year is not None,
     )
 
 
-def places_needed(projection: Projection) -> np.ndarray:
-    """Extra people to train each year, per draw, so that the gap is closed by the last year."""
-    cumulative = projection.cumulative_gap_total[:, -1]
-    return np.maximum(cumulative, 0) / len(projection.years)
+def monte_carlo(scenario: Scenario, basis: Basis, draws: int | None = None) -> Projection:
+    """The scenario over its seeded draws (``draws`` overrides the scenario's count)."""
+    return simulate(scenario, basis, draw_inputs(scenario, draws))
+
+
+def point_projection(
+    scenario: Scenario, basis: Basis, ccrm_need: float | None = None
+) -> Projection:
+    """The scenario at the stated figures (one draw)."""
+    return simulate(scenario, basis, point_inputs(scenario, ccrm_need))
+
+
+def cumulative_uncovered(
+    scenario: Scenario, basis: Basis, ccrm_need: float | None = None
+) -> float:
+    """The need left uncovered by the end of the horizon, at the stated figures."""
+    return float(point_projection(scenario, basis, ccrm_need).series("cumulative_uncovered")[0, -1])
+
+
+def yearly(scenario: Scenario, basis: Basis) -> pd.DataFrame:
+    """Per year at the stated figures: need by sector, capacity by source, totals."""
+    projection = point_projection(scenario, basis)
+    frame = pd.DataFrame({"year": projection.years.astype(int)})
+    for index, sector in enumerate(SECTORS):
+        frame[f"need_{sector}"] = projection.need[0, index]
+    for index, source in enumerate(SOURCES):
+        frame[f"capacity_{source}"] = projection.capacity[0, index]
+    for quantity in QUANTITIES:
+        frame[quantity] = projection.series(quantity)[0]
+    return frame
+
+
+# --------------------------------------------------------------------------- percentiles
 
 
 def percentiles(values: np.ndarray) -> np.ndarray:
@@ -250,56 +280,113 @@ def percentiles(values: np.ndarray) -> np.ndarray:
 def total_percentiles(
     projection: Projection, quantities: tuple[str, ...] = QUANTITIES
 ) -> dict[str, np.ndarray]:
-    """P10/P50/P90 per year (shape (3, years)) of each quantity for all sectors together."""
+    """P10/P50/P90 per year (shape (3, years)) of each quantity."""
     stacked = np.stack([projection.series(quantity) for quantity in quantities], axis=1)
     result = percentiles(stacked)
     return {quantity: result[:, index] for index, quantity in enumerate(quantities)}
 
 
-def summary(projection: Projection, sectors: bool = False) -> pd.DataFrame:
-    """P10/P50/P90 per year of every quantity, for the total and (optionally) each sector."""
-    groups = (TOTAL, *SECTORS) if sectors else (TOTAL,)
-    keys = [(quantity, sector) for sector in groups for quantity in QUANTITIES]
-    stacked = np.stack([projection.series(q, s) for q, s in keys], axis=1)
-    low, mid, high = percentiles(stacked)
-    years = projection.years
+def summary(projection: Projection) -> pd.DataFrame:
+    """P10/P50/P90 per year of every quantity (all sectors together)."""
+    bands = total_percentiles(projection)
+    years = projection.years.astype(int)
     return pd.DataFrame(
         {
-            "year": np.tile(years, len(keys)).astype(int),
-            "sector": np.repeat([s for _, s in keys], len(years)),
-            "quantity": np.repeat([q for q, _ in keys], len(years)),
-            "p10": low.ravel(),
-            "p50": mid.ravel(),
-            "p90": high.ravel(),
+            "year": np.tile(years, len(QUANTITIES)),
+            "quantity": np.repeat(QUANTITIES, len(years)),
+            "p10": np.concatenate([bands[q][0] for q in QUANTITIES]),
+            "p50": np.concatenate([bands[q][1] for q in QUANTITIES]),
+            "p90": np.concatenate([bands[q][2] for q in QUANTITIES]),
         }
     )
 
 
 def end_of_horizon(projection: Projection) -> dict[str, np.ndarray]:
-    """P10/P50/P90 at the end of the horizon: cumulative demand, supply, gap, places needed."""
+    """P10/P50/P90 by the end of the horizon: cumulative need, capacity, uncovered need."""
     return {
-        "cumulative_demand": percentiles(projection.demand_total.sum(axis=-1)),
-        "cumulative_supply": percentiles(projection.supply_total.sum(axis=-1)),
-        "cumulative_gap": percentiles(projection.cumulative_gap_total[:, -1]),
-        "places_needed": percentiles(places_needed(projection)),
+        quantity: percentiles(projection.series(quantity)[:, -1])
+        for quantity in ("cumulative_need", "cumulative_capacity", "cumulative_uncovered")
     }
 
 
-def compare(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
-    """Named scenarios side by side: P10/P50/P90 of the cumulative gap and places needed."""
+# --------------------------------------------------------------------------- sensitivity
+
+
+def tornado(
+    scenario: Scenario, basis: Basis, lever_ranges: Mapping[str, tuple[float, float]]
+) -> pd.DataFrame:
+    """One input at a time across its range; the rest at the stated figures.
+
+    Inputs: the two "ca" figures (range from the scenario's reading), CCRM Nordic's need
+    (if established) and each lever in ``lever_ranges`` (declared ranges, see
+    :func:`atmp_lib.scenario.sensitivity_ranges`). Each row gives the cumulative uncovered
+    need by the last year with the input at its low and at its high end; rows are ranked by
+    the swing between them, largest first.
+    """
+    ranges = dict(approximate_ranges(scenario))
+    if scenario.ccrm_nordic_established:
+        ranges[CCRM_NEED] = (scenario.ccrm_need_low, scenario.ccrm_need_high)
+    ranges.update(lever_ranges)
+    base = cumulative_uncovered(scenario, basis)
+    rows = []
+    for name, (low, high) in ranges.items():
+        at_low, at_high = (_vary(scenario, basis, name, value) for value in (low, high))
+        rows.append(
+            {"input": name, "low": low, "high": high, "at_low": at_low, "at_high": at_high,
+             "swing": abs(at_high - at_low), "base": base}
+        )  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["input", "low", "high", "at_low", "at_high", "swing",
+                                        "base"])  # fmt: skip
+    return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _vary(scenario: Scenario, basis: Basis, name: str, value: float) -> float:
+    """The cumulative uncovered need with one input set to ``value``."""
+    if name == CCRM_NEED:
+        return cumulative_uncovered(scenario, basis, ccrm_need=value)
+    if isinstance(getattr(scenario, name), int) and not isinstance(getattr(scenario, name), bool):
+        value = int(round(value))
+    return cumulative_uncovered(scenario.replace(**{name: value}), basis)
+
+
+# --------------------------------------------------------------------------- the survey's totals
+
+
+def need_check(scenario: Scenario) -> pd.DataFrame:
+    """The stated needs added up over the survey period, under each reading of "ca".
+
+    Rows ``without_ccrm`` (companies + healthcare) and ``with_ccrm`` (plus CCRM Nordic's
+    range); columns the low and high end at the stated figures, under the ± band and under
+    the rounding reading. Independent of the horizon and of CCRM Nordic's start: this is the
+    report's own arithmetic.
+    """
+    stated = scenario.need_companies + scenario.need_healthcare
+    rows = []
+    for row, extra in (("without_ccrm", (0.0, 0.0)),
+                       ("with_ccrm", (scenario.ccrm_need_low, scenario.ccrm_need_high))):
+        values = {"row": row, "stated_low": stated + extra[0], "stated_high": stated + extra[1]}
+        for reading in ("band", "rounded"):
+            width = sum(half_widths(scenario, reading))
+            values[f"{reading}_low"] = stated - width + extra[0]
+            values[f"{reading}_high"] = stated + width + extra[1]
+        rows.append(values)  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- named scenarios
+
+
+def compare(scenarios: Mapping[str, Scenario], basis: Basis) -> pd.DataFrame:
+    """Named scenarios side by side: cumulative need, capacity and uncovered need (P10/P50/P90)."""
     rows = []
     for name, scenario in scenarios.items():
-        result = end_of_horizon(monte_carlo(scenario))
-        gap, places = result["cumulative_gap"], result["places_needed"]
+        result = end_of_horizon(monte_carlo(scenario, basis))
+        need, cap, left = (result[q] for q in ("cumulative_need", "cumulative_capacity",
+                                                 "cumulative_uncovered"))  # fmt: skip
         rows.append(
-            {
-                "scenario": name,
-                "last_year": scenario.last_year,
-                "draws": scenario.draws,
-                "gap_p10": gap[0],
-                "gap_p50": gap[1],
-                "gap_p90": gap[2],
-                "places_p50": places[1],
-            }
-        )
+            {"scenario": name, "last_year": scenario.last_year, "draws": scenario.draws,
+             "need_p50": need[1], "capacity_p50": cap[1], "uncovered_p10": left[0],
+             "uncovered_p50": left[1], "uncovered_p90": left[2],
+             "domestic_known": scenario.domestic_training_per_year is not None}
+        )  # fmt: skip
     return pd.DataFrame(rows)

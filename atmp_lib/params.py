@@ -190,10 +190,12 @@ class Parameter:
     name: str
     default: Any
     line: int
+    annotation: str | None = None  # ``name: float = ...`` or ``# type: Optional[float]``
 
     @property
     def type_name(self) -> str:
-        return type_name(self.default)
+        """The declared type when the cell annotates it, else the default literal's type."""
+        return self.annotation or type_name(self.default)
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def parse_parameters(source: str, label: str) -> tuple[dict[str, Parameter], lis
     """Parse ``name = <literal>`` lines; anything else is a problem naming its line."""
     where = f"{label}, parameters cell"
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(source, type_comments=True)
     except SyntaxError as error:
         return {}, [f"{where}, line {error.lineno}: syntax error ({error.msg})"]
     parameters: dict[str, Parameter] = {}
@@ -271,7 +273,9 @@ def parse_parameters(source: str, label: str) -> tuple[dict[str, Parameter], lis
         name, value = parsed
         if name in parameters:
             problems.append(f"{where}, line {node.lineno}: parameter {name!r} assigned twice")
-        parameters[name] = Parameter(name=name, default=value, line=node.lineno)
+        parameters[name] = Parameter(
+            name=name, default=value, line=node.lineno, annotation=_annotation(node)
+        )
     return parameters, problems
 
 
@@ -289,6 +293,14 @@ def _literal_assignment(node: ast.stmt) -> tuple[str, Any] | None:
         return target.id, ast.literal_eval(value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
+
+
+def _annotation(node: ast.stmt) -> str | None:
+    """The type a parameters-cell line declares: its annotation or its ``# type:`` comment."""
+    if isinstance(node, ast.AnnAssign):
+        return ast.unparse(node.annotation)
+    comment = getattr(node, "type_comment", None)  # "Optional[float] help text ..."
+    return comment.split()[0] if comment else None
 
 
 def find_section(sections: list[Section], wanted: str) -> Section | None:

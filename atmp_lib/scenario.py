@@ -1,10 +1,18 @@
-"""The scenario: one validated, immutable set of model parameters, loaded from and saved to YAML.
+"""The scenario: one validated, immutable set of model parameters, declared once.
 
-A scenario file in ``params/`` is a YAML mapping whose keys are exactly the fields of
-:class:`Scenario`. Every default comes from the data (a fact, the population table or a row
-of ``assumptions.csv``), never from a number written here: :func:`default_sources` says
-where each one comes from. Validation collects every problem and each message names the
-file and the parameter with its allowed values.
+Each parameter is a field of :class:`Scenario` whose :class:`Spec` says, in one place, its
+type, its group, where its default comes from, its allowed range (numbers, or rows of the
+data: a fact's bounds, an assumption's ``low``/``high``), whether it may be unknown
+(``None``), and whether the sensitivity view varies it. Validation, the explorer's
+controls, the notebook's parameters cell (:func:`parameters_cell`, checked by a test) and
+``atmp-report list`` (which reads that cell) all follow the specs; the help text of a
+parameter is its ``param_<name>`` label.
+
+Defaults come from the data only (a fact, a row of ``assumptions.csv``), never from a
+number written here; :func:`default_sources` says where each one comes from. A named
+scenario file in ``params/`` holds only what differs from those defaults (overrides).
+Validation collects every problem, and each message names the file and the parameter
+with its allowed values.
 """
 
 from __future__ import annotations
@@ -23,15 +31,32 @@ import yaml
 
 from atmp_lib import datasets, params
 from atmp_lib.facts import get_fact
-from atmp_lib.international import uk_apprentices_per_million
+from atmp_lib.i18n import t
 from atmp_lib.normalise import population_of
 from atmp_lib.paths import data_dir, params_dir
 
-GROUPS = ("horizon", "demand", "ccrm", "supply", "uncertainty")
+GROUPS = (
+    "horizon",
+    "need",
+    "ccrm",
+    "today",
+    "apprenticeship",
+    "degree_modules",
+    "training_centre",
+    "recruited_abroad",
+    "uncertainty",
+)
+#: The options a reader can switch on; each has ``<option>_enabled`` and
+#: ``<option>_start_lag_years`` fields and adds capacity from its start year.
+OPTIONS = ("apprenticeship", "degree_modules", "training_centre", "recruited_abroad")
+#: How a "ca" figure is read: within ± approx_band_pct, or as rounded to a step.
+READINGS = ("band", "rounded")
 HOME_COUNTRY = "SE"
+UK = "GB"
 CCRM_FACT = "need_ccrm_nordic"
 FILE_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NOT_SCENARIO_FILES = ("default.yaml",)
+UNKNOWN = "unknown"
 
 
 class ScenarioError(ValueError):
@@ -42,67 +67,177 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(problems))
 
 
+Bound = float | str | None
+"""A range end: a number, ``"fact:<id>"`` (the fact's bounds) or ``"assumption:<id>"``
+(the row's ``low``/``high``, else its value); None for no upper end."""
+
+
 @dataclass(frozen=True)
 class Spec:
-    """What a field accepts: its type, its range (or the fact whose range it is) and group."""
+    """Everything about one parameter except its help text (the ``param_<name>`` label).
+
+    ``default`` names where the default comes from: ``fact:<id>``, ``fact_low:<id>``,
+    ``fact_high:<id>``, ``assumption:<id>``, ``setting:<value>`` (a model setting, not a
+    figure) or ``unknown`` (no default: None). ``discrete`` allows only the two ends of the
+    range; ``sensitivity`` puts the parameter in the one-at-a-time sensitivity view when
+    ``requires`` (a switch) is on.
+    """
 
     kind: type
     group: str
-    low: float | None = None
-    high: float | None = None
-    bounds_fact: str | None = None
+    default: str
+    low: Bound = None
+    high: Bound = None
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    discrete: bool = False
     step: float = 1
+    sensitivity: bool = False
+    requires: str | None = None
+    plain: bool = False  # a year or an id: written without digit grouping
 
     def bounds(self) -> tuple[float | None, float | None]:
-        """(low, high) allowed; a ``bounds_fact`` gives the range the source states."""
-        if self.bounds_fact:
-            return _fact_bounds(self.bounds_fact, str(data_dir()))
-        return self.low, self.high
+        """(low, high) allowed, read from the data where the spec names a row."""
+        directory = str(data_dir())
+        return _resolve(self.low, 0, directory), _resolve(self.high, 1, directory)
+
+    @property
+    def type_text(self) -> str:
+        """The type as the notebook's parameters cell annotates it."""
+        name = self.kind.__name__
+        return f"Optional[{name}]" if self.optional else name
 
 
-def _spec(kind: type, group: str, **options: Any) -> dict[str, Spec]:
-    return {"spec": Spec(kind, group, **options)}
+def _spec(kind: type, group: str, default: str, **options: Any) -> dict[str, Spec]:
+    return {"spec": Spec(kind, group, default, **options)}
+
+
+def _range(ref: str) -> dict[str, str]:
+    """Both ends of the range from the same row."""
+    return {"low": ref, "high": ref}
+
+
+def _option(option: str, row: str, **options: Any) -> dict[str, Spec]:
+    """A lever of an option: default and range from its assumption row, varied when on."""
+    return _spec(
+        options.pop("kind", float), option, f"assumption:{row}", **_range(f"assumption:{row}"),
+        sensitivity=True, requires=f"{option}_enabled", **options,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """Every parameter of the demand/supply/gap model; invalid values raise ScenarioError."""
+    """Every parameter of the need / capacity / uncovered-need model."""
 
     # horizon
-    first_year: int = field(metadata=_spec(int, "horizon", low=2000, high=2100))
-    horizon_years: int = field(metadata=_spec(int, "horizon", low=1, high=30))
-    # demand: the survey's needs over its period, spread evenly over the period's years
-    need_period_years: int = field(metadata=_spec(int, "demand", low=1, high=30))
-    need_companies: float = field(metadata=_spec(float, "demand", low=0, high=10_000, step=10))
-    need_healthcare: float = field(metadata=_spec(float, "demand", low=0, high=10_000, step=5))
+    first_year: int = field(
+        metadata=_spec(int, "horizon", "assumption:scenario_first_year",
+                       **_range("assumption:scenario_first_year"), plain=True)
+    )  # fmt: skip
+    horizon_years: int = field(
+        metadata=_spec(int, "horizon", "fact:survey_horizon_years", low=1, high=30)
+    )
+    # the need the survey states
+    need_companies: float = field(
+        metadata=_spec(float, "need", "fact:need_companies", low=0, high=2000, step=10)
+    )
+    need_healthcare: float = field(
+        metadata=_spec(float, "need", "fact:need_healthcare", low=0, high=500, step=5)
+    )
     company_extra_growth_pct: float = field(
-        metadata=_spec(float, "demand", low=0, high=100, step=0.5)
+        metadata=_spec(float, "need", "assumption:company_extra_growth_pct",
+                       **_range("assumption:company_extra_growth_pct"), step=1,
+                       sensitivity=True)
+    )  # fmt: skip
+    # CCRM Nordic, proposed: counted only if established, and only from its start
+    ccrm_nordic_established: bool = field(
+        metadata=_spec(bool, "ccrm", "assumption:ccrm_established_baseline")
     )
-    healthcare_loss_pct: float = field(metadata=_spec(float, "demand", low=0, high=100, step=0.5))
-    # CCRM Nordic
-    ccrm_established: bool = field(metadata=_spec(bool, "ccrm"))
-    ccrm_need_low: float = field(metadata=_spec(float, "ccrm", bounds_fact=CCRM_FACT, step=5))
-    ccrm_need_high: float = field(metadata=_spec(float, "ccrm", bounds_fact=CCRM_FACT, step=5))
-    ccrm_start_year: int = field(metadata=_spec(int, "ccrm", low=2000, high=2100))
-    # supply
-    on_the_job_enabled: bool = field(metadata=_spec(bool, "supply"))
-    on_the_job_per_year: float = field(metadata=_spec(float, "supply", low=0, high=10_000))
-    apprenticeship_enabled: bool = field(metadata=_spec(bool, "supply"))
-    apprentices_per_million: float = field(
-        metadata=_spec(float, "supply", low=0, high=1_000, step=0.1)
+    ccrm_need_low: float = field(
+        metadata=_spec(float, "ccrm", f"fact_low:{CCRM_FACT}", **_range(f"fact:{CCRM_FACT}"),
+                       step=5)
+    )  # fmt: skip
+    ccrm_need_high: float = field(
+        metadata=_spec(float, "ccrm", f"fact_high:{CCRM_FACT}", **_range(f"fact:{CCRM_FACT}"),
+                       step=5)
+    )  # fmt: skip
+    ccrm_start_lag_years: int = field(
+        metadata=_spec(int, "ccrm", "assumption:ccrm_start_lag_years",
+                       **_range("assumption:ccrm_start_lag_years"), sensitivity=True,
+                       requires="ccrm_nordic_established")
+    )  # fmt: skip
+    # today's training in Sweden: not in the sources, so no default
+    domestic_training_per_year: float | None = field(
+        metadata=_spec(float, "today", UNKNOWN, low=0, high=500, optional=True)
     )
+    # (a) apprenticeships at the UK's rate
+    apprenticeship_enabled: bool = field(
+        metadata=_spec(bool, "apprenticeship", "assumption:apprenticeship_enabled_baseline")
+    )
+    apprenticeship_uk_places: int = field(
+        metadata=_spec(int, "apprenticeship", "fact:uk_apprenticeship_places",
+                       low="fact:uk_apprenticeship_places",
+                       high="assumption:apprenticeship_uk_places_upper", step=10,
+                       sensitivity=True, requires="apprenticeship_enabled")
+    )  # fmt: skip
     apprenticeship_duration_years: float = field(
-        metadata=_spec(float, "supply", low=1, high=6, step=0.5)
+        metadata=_option("apprenticeship", "apprenticeship_duration_years", step=0.5)
     )
-    degree_module_graduates_per_year: float = field(
-        metadata=_spec(float, "supply", low=0, high=10_000)
+    apprenticeship_start_lag_years: int = field(
+        metadata=_option("apprenticeship", "apprenticeship_start_lag_years", kind=int)
     )
-    recruited_abroad_share: float = field(metadata=_spec(float, "supply", low=0, high=100))
-    population_sweden: int = field(metadata=_spec(int, "supply", low=1, high=100_000_000))
-    # uncertainty
-    approx_band_pct: float = field(metadata=_spec(float, "uncertainty", low=0, high=100))
-    draws: int = field(metadata=_spec(int, "uncertainty", low=1, high=1_000_000))
-    seed: int = field(metadata=_spec(int, "uncertainty", low=0))
+    # (b) ATMP modules in degree programmes
+    degree_modules_enabled: bool = field(
+        metadata=_spec(bool, "degree_modules", "assumption:degree_modules_enabled_baseline")
+    )
+    degree_modules_graduates_per_year: int = field(
+        metadata=_option("degree_modules", "degree_modules_graduates_per_year", kind=int)
+    )
+    degree_modules_start_lag_years: int = field(
+        metadata=_option("degree_modules", "degree_modules_start_lag_years", kind=int)
+    )
+    # (c) a national hands-on training centre
+    training_centre_enabled: bool = field(
+        metadata=_spec(bool, "training_centre", "assumption:training_centre_enabled_baseline")
+    )
+    training_centre_trained_per_year: int = field(
+        metadata=_option("training_centre", "training_centre_trained_per_year", kind=int)
+    )
+    training_centre_start_lag_years: int = field(
+        metadata=_option("training_centre", "training_centre_start_lag_years", kind=int)
+    )
+    # (d) recruitment from abroad (a share of the companies' need)
+    recruited_abroad_enabled: bool = field(
+        metadata=_spec(bool, "recruited_abroad", "assumption:recruited_abroad_enabled_baseline")
+    )
+    recruited_abroad_share: float = field(
+        metadata=_option("recruited_abroad", "recruited_abroad_share")
+    )
+    recruited_abroad_start_lag_years: int = field(
+        metadata=_option("recruited_abroad", "recruited_abroad_start_lag_years", kind=int)
+    )
+    # uncertainty: how "ca" is read, and the Monte Carlo
+    approx_reading: str = field(
+        metadata=_spec(str, "uncertainty", "setting:band", choices=READINGS)
+    )
+    approx_band_pct: float = field(
+        metadata=_spec(float, "uncertainty", "assumption:approx_band_pct",
+                       **_range("assumption:approx_band_pct"))
+    )  # fmt: skip
+    rounding_step_companies: int = field(
+        metadata=_spec(int, "uncertainty", "assumption:rounding_step_companies",
+                       **_range("assumption:rounding_step_companies"), discrete=True)
+    )  # fmt: skip
+    rounding_step_healthcare: int = field(
+        metadata=_spec(int, "uncertainty", "assumption:rounding_step_healthcare",
+                       **_range("assumption:rounding_step_healthcare"), discrete=True)
+    )  # fmt: skip
+    draws: int = field(
+        metadata=_spec(int, "uncertainty", "assumption:monte_carlo_draws", low=1, high=1_000_000)
+    )
+    seed: int = field(
+        metadata=_spec(int, "uncertainty", "assumption:monte_carlo_seed", low=0, plain=True)
+    )
 
     def __post_init__(self) -> None:
         problems = _mapping_problems(dataclasses.asdict(self), prefix="")
@@ -124,12 +259,18 @@ class Scenario:
         unknown = [name for name in changes if name not in SPECS]
         if unknown:
             raise ScenarioError([_unknown_message("", name) for name in unknown])
-        values = {**self.to_mapping(), **changes}
-        return Scenario.from_mapping(values, "scenario")
+        return Scenario.from_mapping({**self.to_mapping(), **changes}, "scenario")
 
     def to_mapping(self) -> dict[str, Any]:
         """The fields in declaration order, whole-number floats written as ints (for YAML)."""
         return {name: _plain(getattr(self, name)) for name in FIELD_NAMES}
+
+    def overrides(self, base: Scenario) -> dict[str, Any]:
+        """The fields whose value differs from ``base`` (what a scenario file holds)."""
+        return {
+            name: value for name, value in self.to_mapping().items()
+            if getattr(self, name) != getattr(base, name)
+        }  # fmt: skip
 
     @property
     def years(self) -> list[int]:
@@ -140,15 +281,26 @@ class Scenario:
     def last_year(self) -> int:
         return self.first_year + self.horizon_years - 1
 
+    def enabled(self, option: str) -> bool:
+        """Whether an option (see :data:`OPTIONS`) is switched on."""
+        return bool(getattr(self, f"{option}_enabled"))
+
+    def start_year(self, option: str) -> int:
+        """The first year an option (or ``ccrm``) delivers: first_year + its start lag."""
+        prefix = "ccrm" if option == "ccrm" else option
+        return self.first_year + getattr(self, f"{prefix}_start_lag_years")
+
+    @property
+    def enabled_options(self) -> tuple[str, ...]:
+        return tuple(option for option in OPTIONS if self.enabled(option))
+
+    def with_every_option(self) -> Scenario:
+        """The same scenario with all four options switched on at their current settings."""
+        return self.replace(**{f"{option}_enabled": True for option in OPTIONS})
+
 
 SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(Scenario)}
 FIELD_NAMES: tuple[str, ...] = tuple(SPECS)
-
-
-@cache
-def _fact_bounds(fact_id: str, directory: str) -> tuple[float, float]:
-    """A range fact's (low, high), cached per data folder."""
-    return get_fact(datasets.load("facts", Path(directory)), fact_id).bounds
 
 
 def fields_in_group(group: str) -> list[str]:
@@ -156,25 +308,81 @@ def fields_in_group(group: str) -> list[str]:
     return [name for name, spec in SPECS.items() if spec.group == group]
 
 
+def is_active(scenario: Scenario, name: str) -> bool:
+    """Whether a field matters in this scenario (its switch, if any, is on)."""
+    requires = SPECS[name].requires
+    return requires is None or bool(getattr(scenario, requires))
+
+
+def sensitivity_ranges(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """The declared range of each lever the sensitivity view varies in this scenario."""
+    ranges = {}
+    for name, spec in SPECS.items():
+        if spec.sensitivity and is_active(scenario, name):
+            low, high = spec.bounds()
+            ranges[name] = (float(low), float(high))
+    return ranges
+
+
+# --------------------------------------------------------------------------- ranges from data
+
+
+def _resolve(bound: Bound, end: int, directory: str) -> float | None:
+    """A range end as a number: ``end`` 0 takes the low end of a row, 1 the high end."""
+    if bound is None or isinstance(bound, int | float):
+        return bound
+    kind, _, row_id = bound.partition(":")
+    if kind == "fact":
+        return _fact_bounds(row_id, directory)[end]
+    if kind == "assumption":
+        return _assumption_bounds(row_id, directory)[end]
+    raise ValueError(f"range end {bound!r}: expected a number, fact:<id> or assumption:<id>")
+
+
+@cache
+def _fact_bounds(fact_id: str, directory: str) -> tuple[float, float]:
+    """A fact's (low, high) as the source states them, cached per data folder."""
+    return get_fact(datasets.load("facts", Path(directory)), fact_id).bounds
+
+
+@cache
+def _assumption_bounds(assumption_id: str, directory: str) -> tuple[float, float]:
+    """An assumption's (low, high); a row without them gives its value at both ends."""
+    row = _assumption_row(datasets.load("assumptions", Path(directory)), assumption_id)
+    value = float(row["value"])
+    low, high = (None if pd.isna(row[end]) else float(row[end]) for end in ("low", "high"))
+    return (value if low is None else low, value if high is None else high)
+
+
+def range_sources(name: str) -> tuple[str, ...]:
+    """The data rows a field's range comes from (empty for a range fixed in code)."""
+    spec = SPECS[name]
+    refs = dict.fromkeys(b for b in (spec.low, spec.high) if isinstance(b, str))
+    return tuple(refs)
+
+
 # --------------------------------------------------------------------------- validation
 
 
-def validate_scenario_mapping(mapping: Mapping[str, Any], source: str) -> list[str]:
+def validate_scenario_mapping(
+    mapping: Mapping[str, Any], source: str, *, partial: bool = False
+) -> list[str]:
     """Every problem in a scenario mapping: unknown or missing keys, types, ranges.
 
-    Each message starts with ``source`` (the file) and names the parameter, e.g.
-    ``params/x.yaml: parameter 'horizon_years': 40 is out of range (allowed: an integer
-    from 1 to 30)``.
+    With ``partial`` (a scenario file: overrides only) missing keys are fine. Each message
+    starts with ``source`` and names the parameter, e.g. ``params/x.yaml: parameter
+    'horizon_years': 40 is out of range (allowed: an integer from 1 to 30)``.
     """
     prefix = f"{source}: " if source else ""
     if not isinstance(mapping, Mapping):
         return [f"{prefix}expected a mapping of parameter names to values"]
     problems = [_unknown_message(prefix, str(name)) for name in mapping if name not in SPECS]
-    problems += [
-        f"{prefix}missing parameter '{name}' ({allowed_text(name)})"
-        for name in FIELD_NAMES
-        if name not in mapping
-    ]
+    if not partial:
+        problems += [
+            f"{prefix}missing parameter '{name}' ({allowed_text(name)})"
+            for name in FIELD_NAMES
+            if name not in mapping
+        ]
     known = {name: value for name, value in mapping.items() if name in SPECS}
     return problems + _mapping_problems(known, prefix)
 
@@ -182,19 +390,40 @@ def validate_scenario_mapping(mapping: Mapping[str, Any], source: str) -> list[s
 def params_validator(mapping: Mapping[str, Any]) -> list[str]:
     """Scenario rules over a whole parameter mapping, registered with ``atmp_lib.params``.
 
-    Only the scenario's own keys are checked (other sections' keys are not its concern);
-    keys that a generic rule of ``atmp_lib.params`` already checks (``seed``, ``*_pct``, ...)
-    are not reported twice. Messages carry no file name: ``params`` prefixes it.
+    Only the scenario's own keys are checked. Where a generic rule of ``atmp_lib.params``
+    (``seed``, ``*_pct``, ``*_share``, ...) already reports a fault, it is not reported
+    twice; where the generic rule passes, the declared range still applies. Messages carry
+    no file name: ``params`` prefixes it.
     """
     known = {name: value for name, value in mapping.items() if name in SPECS}
     problems = [
         f"parameter '{name}': {fault}"
         for name, value in known.items()
-        if params.rule_for(name) is None and (fault := value_fault(name, value))
+        if _of_declared_type(name, value)
+        and _generic_fault(name, value) is None
+        and (fault := value_fault(name, value))
     ]
     if problems or any(value_fault(name, value) for name, value in known.items()):
         return problems
     return _cross_field_faults(known)
+
+
+def _of_declared_type(name: str, value: Any) -> bool:
+    """Whether a value has its field's type; ``atmp_lib.params`` reports a wrong type itself
+    (against the parameters cell's literal), so the scenario rules check only ranges."""
+    spec = SPECS[name]
+    if value is None:
+        return spec.optional
+    if spec.kind in (bool, str):
+        return isinstance(value, spec.kind)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return spec.kind is float or isinstance(value, int)
+
+
+def _generic_fault(name: str, value: Any) -> str | None:
+    rule = params.rule_for(name)
+    return rule(value) if rule else None
 
 
 def _unknown_message(prefix: str, name: str) -> str:
@@ -203,11 +432,11 @@ def _unknown_message(prefix: str, name: str) -> str:
 
 def _mapping_problems(values: Mapping[str, Any], prefix: str) -> list[str]:
     """Type and range faults of the given fields, then the rules linking fields."""
-    problems = []
-    for name, value in values.items():
-        fault = value_fault(name, value)
-        if fault:
-            problems.append(f"{prefix}parameter '{name}': {fault}")
+    problems = [
+        f"{prefix}parameter '{name}': {fault}"
+        for name, value in values.items()
+        if (fault := value_fault(name, value))
+    ]
     if not problems:
         problems += [f"{prefix}{message}" for message in _cross_field_faults(values)]
     return problems
@@ -217,12 +446,21 @@ def allowed_text(name: str) -> str:
     """What a field allows, in words: "allowed: an integer from 1 to 30"."""
     spec = SPECS[name]
     if spec.kind is bool:
-        return "allowed: true or false"
-    low, high = spec.bounds()
-    kind = "an integer" if spec.kind is int else "a number"
-    if high is None:
-        return f"allowed: {kind} >= {_bound(low)}"
-    return f"allowed: {kind} from {_bound(low)} to {_bound(high)}"
+        text = "true or false"
+    elif spec.kind is str:
+        text = "one of " + ", ".join(spec.choices)
+    else:
+        low, high = spec.bounds()
+        kind = "an integer" if spec.kind is int else "a number"
+        if spec.discrete:
+            text = f"{_bound(low)} or {_bound(high)}"
+        elif high is None:  # no "=" in the text: papermill's help parser splits on it
+            text = f"{kind} of {_bound(low)} or more"
+        else:
+            text = f"{kind} from {_bound(low)} to {_bound(high)}"
+    if spec.optional:
+        text += ", or null (not known)"
+    return f"allowed: {text}"
 
 
 def _bound(value: float) -> str:
@@ -231,10 +469,14 @@ def _bound(value: float) -> str:
 
 
 def value_fault(name: str, value: Any) -> str | None:
-    """What is wrong with one field's value (type, then range), or None."""
+    """What is wrong with one field's value (None, type, then range), or None."""
     spec = SPECS[name]
+    if value is None:
+        return None if spec.optional else f"null is not allowed ({allowed_text(name)})"
     if spec.kind is bool:
         return None if isinstance(value, bool) else f"{value!r} is not true or false"
+    if spec.kind is str:
+        return None if value in spec.choices else f"{value!r} is not allowed ({allowed_text(name)})"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{value!r} is not a number ({allowed_text(name)})"
     if spec.kind is int and not isinstance(value, int):
@@ -242,34 +484,26 @@ def value_fault(name: str, value: Any) -> str | None:
     if not math.isfinite(value):
         return f"{value!r} is not a finite number ({allowed_text(name)})"
     low, high = spec.bounds()
-    if value < low or (high is not None and value > high):
+    outside = value < low or (high is not None and value > high)
+    if outside or (spec.discrete and value not in (low, high)):
         return f"{value!r} is out of range ({allowed_text(name)})"
     return None
 
 
 def _cross_field_faults(values: Mapping[str, Any]) -> list[str]:
-    """Rules between fields: CCRM's low <= high, and its start year inside the horizon."""
-    faults = []
-    pair = {"ccrm_need_low", "ccrm_need_high"} <= values.keys()
-    if pair and values["ccrm_need_low"] > values["ccrm_need_high"]:
-        faults.append(
-            f"parameter 'ccrm_need_low': {values['ccrm_need_low']!r} is above "
-            f"'ccrm_need_high' ({values['ccrm_need_high']!r}) (allowed: low <= high)"
-        )
-    if {"first_year", "horizon_years", "ccrm_start_year"} <= values.keys():
-        first = values["first_year"]
-        last = first + values["horizon_years"] - 1
-        if not first <= values["ccrm_start_year"] <= last:
-            faults.append(
-                f"parameter 'ccrm_start_year': {values['ccrm_start_year']!r} is outside the "
-                f"horizon (allowed: an integer from {first} to {last}, from 'first_year' and "
-                "'horizon_years')"
-            )
-    return faults
+    """Rules between fields: CCRM Nordic's low <= high."""
+    if {"ccrm_need_low", "ccrm_need_high"} <= values.keys():
+        low, high = values["ccrm_need_low"], values["ccrm_need_high"]
+        if low > high:
+            return [
+                f"parameter 'ccrm_need_low': {low!r} is above 'ccrm_need_high' ({high!r}) "
+                "(allowed: low <= high)"
+            ]
+    return []
 
 
 def _coerce(name: str, value: Any) -> Any:
-    return float(value) if SPECS[name].kind is float else value
+    return float(value) if SPECS[name].kind is float and value is not None else value
 
 
 def _plain(value: Any) -> Any:
@@ -296,8 +530,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read and validate a scenario file; every problem names the file."""
+def read_overrides(path: Path | str) -> dict[str, Any]:
+    """The validated mapping a scenario file holds (only what differs from the baseline)."""
     path = Path(path)
     label = display_name(path)
     try:
@@ -306,18 +540,35 @@ def load_scenario(path: Path | str) -> Scenario:
         raise ScenarioError([f"{label}: scenario file not found"]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([f"{label}: invalid YAML ({error})"]) from None
-    return Scenario.from_mapping(data if data is not None else {}, label)
+    data = {} if data is None else data
+    problems = validate_scenario_mapping(data, label, partial=True)
+    if problems:
+        raise ScenarioError(problems)
+    return dict(data)
+
+
+def load_scenario(path: Path | str, base: Scenario | None = None) -> Scenario:
+    """The baseline (from the data, unless ``base`` is given) with a file's overrides."""
+    overrides = read_overrides(path)
+    base = base or load_default_scenario()
+    return Scenario.from_mapping({**base.to_mapping(), **overrides}, display_name(Path(path)))
 
 
 def save_scenario(
-    scenario: Scenario, path: Path | str, *, overwrite: bool = False, comment: str = ""
+    scenario: Scenario,
+    path: Path | str,
+    base: Scenario,
+    *,
+    overwrite: bool = False,
+    comment: str = "",
 ) -> Path:
-    """Write the scenario as YAML; refuses to replace an existing file unless ``overwrite``."""
+    """Write what differs from ``base`` as YAML; refuses to replace a file unless ``overwrite``."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{display_name(path)} exists; pass overwrite=True to replace it")
     header = "".join(f"# {line}\n" for line in comment.splitlines())
-    body = yaml.safe_dump(scenario.to_mapping(), sort_keys=False, allow_unicode=True)
+    changes = scenario.overrides(base)
+    body = yaml.safe_dump(changes, sort_keys=False, allow_unicode=True) if changes else "{}\n"
     path.write_text(header + body, encoding="utf-8")
     return path
 
@@ -342,23 +593,27 @@ def display_name(path: Path) -> str:
 
 
 def is_scenario_file(path: Path) -> bool:
-    """A YAML file in params/ is a scenario when it sets a parameter only scenarios have."""
+    """A YAML file in params/ is a scenario when every key it sets is a scenario parameter
+    (an empty file is the baseline); ``default.yaml`` sets the whole report's defaults."""
     if path.name in NOT_SCENARIO_FILES:
         return False
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError:
         return True  # let load_scenario report it
-    own = set(FIELD_NAMES) - {"horizon_years", "ccrm_established", "seed", "draws"}
-    return isinstance(data, dict) and bool(own & data.keys())
+    data = {} if data is None else data
+    return isinstance(data, dict) and set(data) <= set(FIELD_NAMES)
 
 
-def named_scenarios(directory: Path | None = None) -> dict[str, Scenario]:
+def named_scenarios(
+    directory: Path | None = None, base: Scenario | None = None
+) -> dict[str, Scenario]:
     """Every scenario file in ``params/`` by file stem, baseline first, then by name."""
     directory = directory or params_dir()
+    base = base or load_default_scenario()
     paths = [p for p in directory.glob("*.yaml") if is_scenario_file(p)]
     paths.sort(key=lambda p: (p.stem != "baseline", _natural_key(p.stem)))
-    return {path.stem: load_scenario(path) for path in paths}
+    return {path.stem: load_scenario(path, base) for path in paths}
 
 
 def _natural_key(name: str) -> list[tuple[int, int | str]]:
@@ -377,97 +632,121 @@ def from_parameters(namespace: Mapping[str, Any], source: str) -> Scenario:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a default comes from: a fact, an assumption, the population table, or a formula."""
+    """Where a default comes from: a fact, an assumption, a setting, or unknown."""
 
     value: Any
-    kind: str  # fact | assumption | population | derived
+    kind: str  # fact | assumption | setting | unknown
     ids: tuple[str, ...]
-    formula: str = ""
+
+    @property
+    def basis(self) -> str:
+        """The claims-register basis of the default (``fact:<id>``, ``assumption:<id>``)."""
+        if self.kind in ("fact", "assumption"):
+            return f"{self.kind}:{self.ids[0]}"
+        return "name:setting"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the model needs from the data besides the parameters."""
+
+    need_period_years: int  # the survey's "kommande 5 år"
+    ccrm_period_years: int  # CCRM Nordic's "inom en 5-årsperiod efter start"
+    population_sweden: int
+    population_uk: int
+
+    @property
+    def uk_to_sweden(self) -> float:
+        """Sweden's population over the UK's: scales a UK count to Sweden's size."""
+        return self.population_sweden / self.population_uk
+
+
+def basis_from_tables(facts: pd.DataFrame, population: pd.DataFrame) -> Basis:
+    """The periods from the facts and the two populations (for the UK rate)."""
+    return Basis(
+        need_period_years=int(get_fact(facts, "survey_horizon_years").central),
+        ccrm_period_years=int(get_fact(facts, "ccrm_need_period_years").central),
+        population_sweden=population_of(population, HOME_COUNTRY),
+        population_uk=population_of(population, UK),
+    )
+
+
+def load_basis() -> Basis:
+    """:func:`basis_from_tables` from the shipped tables."""
+    return basis_from_tables(datasets.load("facts"), datasets.load("population"))
+
+
+def _assumption_row(assumptions: pd.DataFrame, assumption_id: str) -> pd.Series:
+    match = assumptions[assumptions["id"] == assumption_id]
+    if match.empty:
+        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
+    return match.iloc[0]
 
 
 def assumption_value(assumptions: pd.DataFrame, assumption_id: str) -> float:
     """The value of one row of ``assumptions.csv``; a clear error names a missing id."""
-    match = assumptions[assumptions["id"] == assumption_id]
-    if match.empty:
-        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
-    return float(match["value"].iloc[0])
+    return float(_assumption_row(assumptions, assumption_id)["value"])
 
 
-def default_sources(
-    facts: pd.DataFrame, assumptions: pd.DataFrame, population: pd.DataFrame
-) -> dict[str, Origin]:
+def default_origin(name: str, facts: pd.DataFrame, assumptions: pd.DataFrame) -> Origin:
+    """One field's default and the row it comes from."""
+    spec = SPECS[name]
+    kind, _, ref = spec.default.partition(":")
+    if kind == UNKNOWN:
+        return Origin(None, UNKNOWN, ())
+    if kind == "setting":
+        return Origin(ref, "setting", ())
+    if kind == "assumption":
+        value: Any = assumption_value(assumptions, ref)
+    else:
+        fact = get_fact(facts, ref)
+        value = {"fact": fact.central, "fact_low": fact.bounds[0], "fact_high": fact.bounds[1]}[
+            kind
+        ]
+    value = value != 0 if spec.kind is bool else spec.kind(value)
+    return Origin(value, "assumption" if kind == "assumption" else "fact", (ref,))
+
+
+def default_sources(facts: pd.DataFrame, assumptions: pd.DataFrame) -> dict[str, Origin]:
     """Each field's default and where it comes from, in field order."""
-
-    def fact(fact_id: str, value: Any = None) -> Origin:
-        found = get_fact(facts, fact_id)
-        return Origin(found.central if value is None else value, "fact", (fact_id,))
-
-    def assumed(assumption_id: str, kind: type = float) -> Origin:
-        value = assumption_value(assumptions, assumption_id)
-        converted = value != 0 if kind is bool else kind(value)
-        return Origin(converted, "assumption", (assumption_id,))
-
-    horizon = int(get_fact(facts, "survey_horizon_years").central)
-    first_year = assumed("scenario_first_year", int)
-    delay = assumed("ccrm_start_delay_years", int)
-    ccrm_low, ccrm_high = get_fact(facts, CCRM_FACT).bounds
-    job_ads = get_fact(facts, "job_ads_sweden_2021").central
-    ads_share = assumption_value(assumptions, "on_the_job_share_of_job_ads")
-    uk_rate = uk_apprentices_per_million(facts, population)
-    sources = {
-        "first_year": first_year,
-        "horizon_years": fact("survey_horizon_years", horizon),
-        "need_period_years": fact("survey_horizon_years", horizon),
-        "need_companies": fact("need_companies"),
-        "need_healthcare": fact("need_healthcare"),
-        "company_extra_growth_pct": assumed("company_extra_growth_pct"),
-        "healthcare_loss_pct": assumed("healthcare_loss_pct"),
-        "ccrm_established": assumed("ccrm_established_baseline", bool),
-        "ccrm_need_low": fact(CCRM_FACT, ccrm_low),
-        "ccrm_need_high": fact(CCRM_FACT, ccrm_high),
-        "ccrm_start_year": Origin(
-            first_year.value + delay.value,
-            "derived",
-            ("scenario_first_year", "ccrm_start_delay_years"),
-            f"{first_year.value} + {delay.value}",
-        ),
-        "on_the_job_enabled": assumed("on_the_job_enabled_baseline", bool),
-        "on_the_job_per_year": Origin(
-            job_ads * ads_share / 100,
-            "derived",
-            ("job_ads_sweden_2021", "on_the_job_share_of_job_ads"),
-            f"{job_ads:g} × {ads_share:g} / 100",
-        ),
-        "apprenticeship_enabled": assumed("apprenticeship_enabled_baseline", bool),
-        "apprentices_per_million": Origin(
-            uk_rate.value, "derived", uk_rate.inputs, uk_rate.formula
-        ),
-        "apprenticeship_duration_years": assumed("apprenticeship_duration_years"),
-        "degree_module_graduates_per_year": assumed("degree_module_graduates_per_year"),
-        "recruited_abroad_share": assumed("recruited_abroad_share"),
-        "population_sweden": Origin(
-            population_of(population, HOME_COUNTRY), "population", (f"population:{HOME_COUNTRY}",)
-        ),
-        "approx_band_pct": assumed("approx_band_pct"),
-        "draws": assumed("monte_carlo_draws", int),
-        "seed": assumed("monte_carlo_seed", int),
-    }
-    return {name: sources[name] for name in FIELD_NAMES}
+    return {name: default_origin(name, facts, assumptions) for name in FIELD_NAMES}
 
 
-def default_scenario(
-    facts: pd.DataFrame, assumptions: pd.DataFrame, population: pd.DataFrame
-) -> Scenario:
-    """The survey as reported: every field at its default from the data."""
-    sources = default_sources(facts, assumptions, population)
+def default_scenario(facts: pd.DataFrame, assumptions: pd.DataFrame) -> Scenario:
+    """The baseline: the companies' and healthcare's stated need, every field at its default."""
+    sources = default_sources(facts, assumptions)
     return Scenario.from_mapping({name: o.value for name, o in sources.items()}, "defaults")
 
 
 def load_default_scenario() -> Scenario:
     """:func:`default_scenario` from the shipped tables."""
-    return default_scenario(
-        datasets.load("facts"), datasets.load("assumptions"), datasets.load("population")
-    )
+    return default_scenario(datasets.load("facts"), datasets.load("assumptions"))
+
+
+# --------------------------------------------------------------------------- notebook
+
+
+def parameters_cell(defaults: Scenario) -> str:
+    """The notebook's parameters cell: literals with types and a help comment each.
+
+    ``papermill --help-notebook`` shows the types and comments; a test checks that the
+    notebook holds exactly this text, so the cell never drifts from the specs and data.
+    """
+    lines = ['lang: str = "en"  # page language: en or sv']
+    for name in FIELD_NAMES:
+        spec = SPECS[name]
+        value = _literal(getattr(defaults, name))
+        help_text = f"{t(f'param_{name}', 'en')}; {allowed_text(name)}"
+        if spec.optional:  # a type comment: "Optional[float]" would need an import
+            lines.append(f"{name} = {value}  # type: {spec.type_text} {help_text}")
+        else:
+            lines.append(f"{name}: {spec.type_text} = {value}  # {help_text}")
+    return "\n".join(lines)
+
+
+def _literal(value: Any) -> str:
+    """A Python literal; strings in double quotes like the rest of the notebooks."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 params.register_validator(params_validator)

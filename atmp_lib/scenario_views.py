@@ -1,105 +1,179 @@
-"""Tables and charts of the scenarios section, in the page's language.
+"""Tables, texts and charts of the scenarios section, in the page's language.
 
 The numbers come from :mod:`atmp_lib.model`; this module only labels, formats and draws
-them. Chart builders are split into "trace data" functions and figure builders so that the
-interactive widgets (:mod:`atmp_lib.widgets`) update the same traces in place.
+them. Every number a table or a text states is written through :mod:`atmp_lib.claims`
+with what it rests on (``model:``, ``parameter:``, ``assumption:``, ``fact:``,
+``derived:``); chart builders write nothing to the register (charts are not page text).
+Chart builders are split into "trace data" functions and figure builders so that the
+interactive explorer (:mod:`atmp_lib.widgets`) updates the same traces in place.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atmp_lib import model
+from atmp_lib import claims, model
 from atmp_lib.charts import add_source_note, base_layout
-from atmp_lib.facts import Derived
-from atmp_lib.formatting import format_number, format_percent, source_note
-from atmp_lib.i18n import LabelError, localized, t
-from atmp_lib.scenario import FIELD_NAMES, SPECS, Origin, Scenario
+from atmp_lib.facts import get_fact
+from atmp_lib.formatting import format_number, format_unit, source_note
+from atmp_lib.i18n import LabelError, t
+from atmp_lib.scenario import (
+    FIELD_NAMES,
+    OPTIONS,
+    SPECS,
+    Basis,
+    Origin,
+    Scenario,
+    is_active,
+    range_sources,
+)
 
 MODEL_FACTS = (
     "survey_horizon_years",
+    "need_total",
     "need_companies",
     "need_healthcare",
     "need_ccrm_nordic",
-    "job_ads_sweden_2021",
+    "ccrm_need_period_years",
     "uk_apprenticeship_places",
 )
-NEED_FACTS = ("need_companies", "need_healthcare", "need_ccrm_nordic")
-PLAIN_INTEGERS = ("first_year", "ccrm_start_year", "seed")  # years and ids: no digit grouping
-CHART_QUANTITIES = ("demand", "supply", "gap")
+CHECK_FACTS = ("need_total", "need_companies", "need_healthcare", "need_ccrm_nordic")
+CHART_QUANTITIES = ("need", "capacity", "uncovered")
+TABLE_QUANTITIES = ("need", "capacity", "uncovered", "cumulative_uncovered")
 COLOURS = {
-    "demand": "#1f77b4",
-    "supply": "#2ca02c",
-    "gap": "#d62728",
-    "cumulative_gap": "#d62728",
+    "need": "#1f77b4",
+    "capacity": "#2ca02c",
+    "uncovered": "#d62728",
+    "cumulative_need": "#1f77b4",
+    "cumulative_capacity": "#2ca02c",
+    "cumulative_uncovered": "#d62728",
     "companies": "#1f77b4",
     "healthcare": "#2ca02c",
     "ccrm_nordic": "#ff7f0e",
+    "low": "#9467bd",
+    "high": "#17becf",
 }
 BAND_OPACITY = "33"  # hex alpha appended to a colour for P10-P90 bands
+PEOPLE_HOVER = "%{y:,.0f}"
+SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}
 UNIT_LABELS = {
     "%": "scen_unit_percent",
     "% per year": "scen_unit_percent_per_year",
+    "% of the companies' need": "scen_unit_percent_of_companies",
     "year": "scen_unit_year",
     "1 = yes, 0 = no": "scen_unit_yes_no",
+    "people": "scen_unit_people",
     "people per year": "scen_unit_people_per_year",
+    "apprenticeship places": "scen_unit_places",
     "draws": "scen_unit_draws",
     "seed": "scen_unit_seed",
 }
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
-# --------------------------------------------------------------------------- words
+# --------------------------------------------------------------------------- numbers as claims
 
 
-def people(value: float, lang: str) -> str:
-    """A number of people, rounded to whole people."""
-    return format_number(round(value), lang)
+def people(value: float, lang: str, basis: str) -> str:
+    """A number of people, as a whole number, recorded with its basis."""
+    return claims.number(round(float(value)), lang, basis, decimals=0)
 
 
-def scenario_name(name: str, lang: str) -> str:
+def about_people(value: float, lang: str, basis: str) -> str:
+    """Whole people; "about 8" when the model value is not whole (e.g. 7.8 apprentices)."""
+    text = people(value, lang, basis)
+    if abs(value - round(value)) < 1e-9:
+        return text
+    return f"{t('qualifier_approx', lang)} {text}"
+
+
+def span(low: float, high: float, lang: str, basis_low: str, basis_high: str) -> str:
+    """ "414–506", or one number when both ends round to the same person."""
+    if round(low) == round(high):
+        return people(low, lang, basis_low)
+    return f"{people(low, lang, basis_low)}\u2013{people(high, lang, basis_high)}"
+
+
+def year_text(year: int, basis: str) -> str:
+    """A calendar year, written plainly (no digit grouping), recorded with its basis."""
+    return claims.record(str(int(year)), int(year), basis)
+
+
+def number_text(value: float, lang: str, basis: str) -> str:
+    """A parameter value: whole numbers plainly grouped, others with one decimal."""
+    decimals = 0 if float(value).is_integer() else 1
+    return claims.number(float(value), lang, basis, decimals=decimals)
+
+
+def percent_text(value: float, lang: str, basis: str) -> str:
+    return format_unit(number_text(value, lang, basis), "%", lang)
+
+
+def record_numbers_in(text: str, basis: str) -> str:
+    """Record every number written inside a data text (a rationale) as resting on that cell."""
+    for match in NUMBER.findall(text):
+        claims.record(match, float(match.replace(",", ".")), basis)
+    return text
+
+
+def stat_names() -> dict[str, str]:
+    """ "P10", "P50", "P90" for a text (names of percentiles, recorded as such)."""
+    names = [claims.record(f"P{p}", p, f"name:P{p}") for p in model.PERCENTILES]
+    return dict(zip(("lo", "mid", "hi"), names, strict=True))
+
+
+def _chart_people(value: float, lang: str) -> str:
+    """Whole people for a chart title or label (charts are not in the register)."""
+    return format_number(round(float(value)), lang, 0)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def scenario_name(name: str, scenario: Scenario, lang: str, record: bool = True) -> str:
     """A named scenario's title (``scen_name_<file stem>``), else its file name."""
     try:
-        return t(f"scen_name_{name}", lang)
+        text = t(f"scen_name_{name}", lang, ccrm_year="{ccrm_year}")
     except LabelError:
         return name
+    if "{ccrm_year}" in text:
+        year = scenario.start_year("ccrm")
+        shown = year_text(year, "derived:first_year + ccrm_start_lag_years") if record else str(
+            year
+        )
+        text = text.replace("{ccrm_year}", shown)
+    return text
 
 
-def format_value(name: str, value: object, lang: str) -> str:
-    """A parameter's value for a table: yes/no, plain years, grouped numbers."""
-    if SPECS[name].kind is bool:
-        return t("scen_yes" if value else "scen_no", lang)
-    if name in PLAIN_INTEGERS:
-        return str(value)
-    decimals = None if float(value).is_integer() else 2
-    return format_number(float(value), lang, decimals)
+def scenario_label(
+    current: Scenario, named: dict[str, Scenario], lang: str, record: bool = True
+) -> str:
+    """The title of the named scenario the parameters equal, else "as set in the parameters"."""
+    for name, candidate in named.items():
+        if candidate == current:
+            return scenario_name(name, candidate, lang, record)
+    return t("scen_name_parameters", lang)
 
 
-def origin_text(origin: Origin, lang: str) -> str:
-    """Where a default comes from: the table and the row ids (and the formula)."""
-    ids = ", ".join(origin.ids)
-    if origin.kind == "derived":
-        return t("scen_origin_derived", lang, formula=origin.formula, ids=ids)
-    return t(f"scen_origin_{origin.kind}", lang, ids=ids)
+def input_name(name: str, lang: str) -> str:
+    """What a sensitivity input is called: its parameter label, or CCRM Nordic's need."""
+    return t("scen_input_ccrm_need" if name == model.CCRM_NEED else f"param_{name}", lang)
 
 
-def supply_text(scenario: Scenario, lang: str) -> str:
-    """The supply options switched on, in words: "31 trained on the job, 8 apprentices"."""
-    parts = [
-        t(f"scen_supply_{option}", lang, value=format_number(value, lang, 1 if value % 1 else 0))
-        for option, value in model.supply_components(scenario).items()
-        if value > 0
-    ]
-    if scenario.recruited_abroad_share > 0:
-        share = format_percent(scenario.recruited_abroad_share, lang, decimals=0)
-        parts.append(t("scen_supply_abroad", lang, value=share))
-    return ", ".join(parts) or t("scen_supply_none", lang)
+def option_name(option: str, lang: str) -> str:
+    return t(f"scen_option_{option}", lang)
 
 
-def check_note(facts: pd.DataFrame, lang: str) -> str:
-    """Source note for the recomputed report totals: the three needs the survey states."""
-    return source_note("facts.csv", facts[facts["id"].isin(NEED_FACTS)], lang)
+def _in_sentence(name: str) -> str:
+    """ "National hands-on training centre" -> "national ..."; "UK-style" and "ATMP" stay."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+# --------------------------------------------------------------------------- source notes
 
 
 def model_source_note(facts: pd.DataFrame, lang: str) -> str:
@@ -114,162 +188,372 @@ def model_source_note(facts: pd.DataFrame, lang: str) -> str:
     )
 
 
-# --------------------------------------------------------------------------- tables
+def check_note(facts: pd.DataFrame, lang: str) -> str:
+    """Source note for the survey's totals: the needs it states and the band assumption."""
+    rows = facts[facts["id"].isin(CHECK_FACTS)]
+    return f"{source_note('facts.csv', rows, lang)} {t('scen_assumptions_note', lang)}"
 
 
-def parameter_table(scenario: Scenario, sources: dict[str, Origin], lang: str) -> pd.DataFrame:
-    """Every parameter with its value, its default and where the default comes from."""
-    return pd.DataFrame(
-        {
-            t("scen_col_parameter", lang): [t(f"param_{name}", lang) for name in FIELD_NAMES],
-            t("col_value", lang): [
-                format_value(name, getattr(scenario, name), lang) for name in FIELD_NAMES
-            ],
-            t("scen_col_default", lang): [
-                format_value(name, sources[name].value, lang) for name in FIELD_NAMES
-            ],
-            t("scen_col_basis", lang): [origin_text(sources[name], lang) for name in FIELD_NAMES],
-        }
-    )
+def assumptions_note(lang: str) -> str:
+    """Source note of the assumptions table."""
+    return t("scen_assumptions_note", lang)
 
 
-def check_figures(baseline: Scenario) -> list[Derived]:
-    """The report's totals recomputed by the model: without CCRM Nordic, and at its range ends."""
-    period = baseline.need_period_years
-    parts = f"{baseline.need_companies:g} + {baseline.need_healthcare:g}"
-    without = model.cumulative_demand(_period_only(baseline.replace(ccrm_established=False)))
-    low, high = model.reported_need_range(_period_only(baseline.replace(ccrm_established=True)))
-    inputs = ("need_companies", "need_healthcare")
-    figures = [
-        _derived("scen_derived_without", period, without, parts, inputs),
-        _derived(
-            "scen_derived_with_low", period, low, f"{parts} + {baseline.ccrm_need_low:g}",
-            (*inputs, "need_ccrm_nordic"),
-        ),
-        _derived(
-            "scen_derived_with_high", period, high, f"{parts} + {baseline.ccrm_need_high:g}",
-            (*inputs, "need_ccrm_nordic"),
-        ),
-    ]  # fmt: skip
-    return figures
+# --------------------------------------------------------------------------- introduction
 
 
-def _period_only(scenario: Scenario) -> Scenario:
-    """The scenario over exactly the survey period, starting CCRM Nordic with it."""
-    return scenario.replace(
-        horizon_years=scenario.need_period_years, ccrm_start_year=scenario.first_year
-    )
+def title_values(current: Scenario) -> dict[str, str]:
+    return {"last_year": year_text(current.last_year, "derived:first_year + horizon_years - 1")}
 
 
-def _derived(
-    label_id: str, period: int, value: float, formula: str, inputs: tuple[str, ...]
-) -> Derived:
-    return Derived(
-        label_en=t(label_id, "en", period=period),
-        label_sv=t(label_id, "sv", period=period),
-        value=value,
-        formula=formula,
-        inputs=inputs,
-        unit="",
-    )
-
-
-def summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """P10/P50/P90 per year of need, supply, gap and cumulative gap (all sectors)."""
-    rows = summary[summary["sector"] == model.TOTAL]
-    order = {quantity: index for index, quantity in enumerate(model.QUANTITIES)}
-    rows = rows.assign(_order=rows["quantity"].map(order))
-    rows = rows.sort_values(["_order", "year"], kind="stable")
-    return _percentile_frame(
-        {
-            t("scen_col_quantity", lang): [t(f"scen_q_{q}", lang) for q in rows["quantity"]],
-            t("scen_col_year", lang): [str(year) for year in rows["year"]],
-        },
-        rows,
-        lang,
-    )
-
-
-def sector_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Cumulative gap by the last year, per sector and in total (needs a by-sector summary)."""
-    last = summary[
-        (summary["year"] == summary["year"].max()) & (summary["quantity"] == "cumulative_gap")
-    ]
-    order = {sector: index for index, sector in enumerate((*model.SECTORS, model.TOTAL))}
-    last = last.assign(_order=last["sector"].map(order)).sort_values("_order", kind="stable")
-    return _percentile_frame(
-        {t("scen_col_sector", lang): [t(f"scen_sector_{s}", lang) for s in last["sector"]]},
-        last,
-        lang,
-    )
-
-
-def _percentile_frame(columns: dict[str, list[str]], rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    for name in ("p10", "p50", "p90"):
-        columns[t(f"scen_col_{name}", lang)] = [people(value, lang) for value in rows[name]]
-    return pd.DataFrame(columns).reset_index(drop=True)
-
-
-def places_values(projection: model.Projection, scenario: Scenario, lang: str) -> dict[str, str]:
-    """The figures the "places needed" sentence quotes."""
-    result = model.end_of_horizon(projection)
-    gap, places = result["cumulative_gap"], result["places_needed"]
+def intro_values(current: Scenario, named: dict[str, Scenario], lang: str) -> dict[str, str]:
+    """The figures the introduction quotes, and the scenario's name (a year in it recorded)."""
     return {
-        "last_year": str(scenario.last_year),
-        "p10": people(places[0], lang),
-        "p50": people(places[1], lang),
-        "p90": people(places[2], lang),
-        "gap10": people(gap[0], lang),
-        "gap50": people(gap[1], lang),
-        "gap90": people(gap[2], lang),
+        "first_year": year_text(current.first_year, "parameter:first_year"),
+        "last_year": year_text(current.last_year, "derived:first_year + horizon_years - 1"),
+        "draws": claims.number(current.draws, lang, "parameter:draws"),
+        "scenario": scenario_label(current, named, lang),
+        **stat_names(),
     }
 
 
-def comparison_table(comparison: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The named scenarios' cumulative gaps (P10/P50/P90) and places needed, side by side."""
-    return pd.DataFrame(
-        {
-            t("scen_col_scenario", lang): [
-                scenario_name(name, lang) for name in comparison["scenario"]
-            ],
-            t("scen_col_file", lang): [f"params/{name}.yaml" for name in comparison["scenario"]],
-            t("scen_col_last_year", lang): [str(y) for y in comparison["last_year"]],
-            t("scen_col_gap_p10", lang): [people(v, lang) for v in comparison["gap_p10"]],
-            t("scen_col_gap_p50", lang): [people(v, lang) for v in comparison["gap_p50"]],
-            t("scen_col_gap_p90", lang): [people(v, lang) for v in comparison["gap_p90"]],
-            t("scen_col_places_p50", lang): [people(v, lang) for v in comparison["places_p50"]],
+def method_values(basis: Basis, lang: str) -> dict[str, str]:
+    return {
+        "period": claims.number(basis.need_period_years, lang, "fact:survey_horizon_years"),
+        "ccrm_period": claims.number(basis.ccrm_period_years, lang, "fact:ccrm_need_period_years"),
+    }
+
+
+# --------------------------------------------------------------------------- the survey's totals
+
+
+def check_sentences(
+    check: pd.DataFrame, baseline: Scenario, facts: pd.DataFrame, lang: str
+) -> str:
+    """What the stated needs add up to, under each reading of "ca", against "över 500"."""
+    without, with_ccrm = (check.set_index("row").loc[row] for row in ("without_ccrm", "with_ccrm"))
+    total = get_fact(facts, "need_total")
+    stated = without["stated_low"]
+    bases = _check_bases(baseline)
+    parts = [
+        t(
+            "scen_check_sum", lang,
+            companies=get_fact(facts, "need_companies").display(lang),
+            healthcare=get_fact(facts, "need_healthcare").display(lang),
+            stated=f"{t('qualifier_approx', lang)} {people(stated, lang, bases['stated_low'])}",
+            period=_period(facts, lang),
+        )
+    ]  # fmt: skip
+    for reading in ("band", "rounded"):
+        low, high = without[f"{reading}_low"], without[f"{reading}_high"]
+        verdict = "holds" if stated > total.central else "top" if high > total.central else "short"
+        parts.append(
+            t(
+                f"scen_check_{reading}_{verdict}", lang, **_reading_words(baseline, lang),
+                low=people(low, lang, bases[f"{reading}_low"]),
+                high=people(high, lang, bases[f"{reading}_high"]),
+                total=total.display(lang),
+            )
+        )  # fmt: skip
+    parts.append(
+        t(
+            "scen_check_ccrm", lang,
+            ccrm=get_fact(facts, "need_ccrm_nordic").display(lang),
+            low=people(with_ccrm["stated_low"], lang, bases["ccrm_stated_low"]),
+            high=people(with_ccrm["stated_high"], lang, bases["ccrm_stated_high"]),
+            band_low=people(with_ccrm["band_low"], lang, bases["ccrm_band_low"]),
+            band_high=people(with_ccrm["band_high"], lang, bases["ccrm_band_high"]),
+            rounded_low=people(with_ccrm["rounded_low"], lang, bases["ccrm_rounded_low"]),
+            rounded_high=people(with_ccrm["rounded_high"], lang, bases["ccrm_rounded_high"]),
+        )
+    )  # fmt: skip
+    return " ".join(parts)
+
+
+def _period(facts: pd.DataFrame, lang: str) -> str:
+    period = get_fact(facts, "survey_horizon_years").central
+    return claims.number(period, lang, "fact:survey_horizon_years")
+
+
+def _reading_words(scenario: Scenario, lang: str) -> dict[str, str]:
+    """The band and the rounding steps as a text fills them in."""
+    return {
+        "pct": percent_text(scenario.approx_band_pct, lang, "assumption:approx_band_pct"),
+        "step_companies": number_text(
+            scenario.rounding_step_companies, lang, "parameter:rounding_step_companies"
+        ),
+        "step_healthcare": number_text(
+            scenario.rounding_step_healthcare, lang, "parameter:rounding_step_healthcare"
+        ),
+    }
+
+
+def _check_bases(s: Scenario) -> dict[str, str]:
+    """The formula behind each end of each reading, as claims-register bases."""
+    c, h, pct = f"{s.need_companies:g}", f"{s.need_healthcare:g}", f"{s.approx_band_pct:g}"
+    sc, sh = f"{s.rounding_step_companies:g}", f"{s.rounding_step_healthcare:g}"
+    low, high = f"{s.ccrm_need_low:g}", f"{s.ccrm_need_high:g}"
+    bases = {
+        "stated_low": f"derived:{c} + {h}",
+        "stated_high": f"derived:{c} + {h}",
+        "band_low": f"derived:({c} + {h}) × (1 − {pct}/100)",
+        "band_high": f"derived:({c} + {h}) × (1 + {pct}/100)",
+        "rounded_low": f"derived:{c} − {sc}/2 + {h} − {sh}/2",
+        "rounded_high": f"derived:{c} + {sc}/2 + {h} + {sh}/2",
+    }
+    for key, basis in list(bases.items()):  # with CCRM Nordic: its low end to low ends
+        bases[f"ccrm_{key}"] = f"{basis} + {low if key.endswith('_low') else high}"
+    return bases
+
+
+def check_table(check: pd.DataFrame, baseline: Scenario, facts: pd.DataFrame, lang: str
+                ) -> pd.DataFrame:  # fmt: skip
+    """The stated needs added up: at the stated figures, under the band, rounded."""
+    bases = _check_bases(baseline)
+    words = _reading_words(baseline, lang)
+    rows = check.set_index("row")
+    ccrm = get_fact(facts, "need_ccrm_nordic").display(lang)
+    labels = {
+        "without_ccrm": t("scen_check_row_without", lang),
+        "with_ccrm": t("scen_check_row_with", lang, ccrm=ccrm),
+    }
+    columns: dict[str, list[str]] = {t("scen_check_col_need", lang): list(labels.values())}
+    for reading in ("stated", "band", "rounded"):
+        header = t(f"scen_check_col_{reading}", lang, **words)
+        cells = []
+        for row in labels:
+            prefix = "" if row == "without_ccrm" else "ccrm_"
+            cells.append(
+                span(rows.loc[row, f"{reading}_low"], rows.loc[row, f"{reading}_high"], lang,
+                     bases[f"{prefix}{reading}_low"], bases[f"{prefix}{reading}_high"])
+            )  # fmt: skip
+        columns[header] = cells
+    return pd.DataFrame(columns)
+
+
+# --------------------------------------------------------------------------- need by sector
+
+
+def need_table(frame: pd.DataFrame, scenario: Scenario, lang: str) -> pd.DataFrame:
+    """Need per year by sector at the stated figures, the total and its running sum."""
+    sectors = [s for s in model.SECTORS if s != "ccrm_nordic" or scenario.ccrm_nordic_established]
+    columns: dict[str, list[str]] = {
+        t("scen_col_year", lang): [year_text(y, "parameter:first_year") for y in frame["year"]]
+    }
+    for sector in sectors:
+        columns[t(f"scen_sector_{sector}", lang)] = [
+            people(v, lang, f"model:need_{sector}:{y}")
+            for y, v in zip(frame["year"], frame[f"need_{sector}"], strict=True)
+        ]
+    for quantity in ("need", "cumulative_need"):
+        columns[t(f"scen_q_{quantity}", lang)] = [
+            people(v, lang, f"model:{quantity}:{y}")
+            for y, v in zip(frame["year"], frame[quantity], strict=True)
+        ]
+    return pd.DataFrame(columns)
+
+
+def need_values(scenario: Scenario, frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The figures the need text quotes."""
+    last = frame.iloc[-1]
+    values = {
+        "companies": people(frame["need_companies"].iloc[0], lang, "model:need_companies:first"),
+        "healthcare": people(frame["need_healthcare"].iloc[0], lang, "model:need_healthcare:first"),
+        "total": people(last["cumulative_need"], lang, "model:cumulative_need:last"),
+        "last_year": year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
+    }
+    return values
+
+
+def ccrm_sentence(scenario: Scenario, frame: pd.DataFrame, lang: str) -> str:
+    """Whether and from when CCRM Nordic counts, and how much of its need falls inside."""
+    if not scenario.ccrm_nordic_established:
+        return t("scen_ccrm_not_counted", lang)
+    inside = frame["need_ccrm_nordic"].sum()
+    return t(
+        "scen_ccrm_counted", lang,
+        start=year_text(scenario.start_year("ccrm"), "derived:first_year + ccrm_start_lag_years"),
+        per_year=people(frame["need_ccrm_nordic"].max(), lang, "model:need_ccrm_nordic:per_year"),
+        inside=people(inside, lang, "model:need_ccrm_nordic:horizon"),
+        last_year=year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
+    )  # fmt: skip
+
+
+def need_figure(frame: pd.DataFrame, label: str, note: str, lang: str) -> go.Figure:
+    """Need per sector per year at the stated figures (stacked bars)."""
+    fig = go.Figure()
+    for sector in model.SECTORS:
+        values = frame[f"need_{sector}"]
+        if not values.any():
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=t(f"scen_sector_{sector}", lang),
+                x=[int(y) for y in frame["year"]],
+                y=values.round(0).tolist(),
+                marker_color=COLOURS[sector],
+                hovertemplate=PEOPLE_HOVER,
+            )
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text=t("scen_axis_year", lang), dtick=1)
+    fig.update_yaxes(title_text=t("scen_axis_people_per_year", lang))
+    base_layout(fig, t("scen_chart_need_title", lang, scenario=label))
+    return add_source_note(fig, note)
+
+
+# --------------------------------------------------------------------------- options
+
+
+def options_table(scenario: Scenario, basis: Basis, lang: str) -> pd.DataFrame:
+    """Today's training and each option: on or off, what it adds a year, from when, its range."""
+    rates = model.fixed_rates(scenario, basis)
+    rows = [_domestic_row(scenario, lang)]
+    for option in OPTIONS:
+        on = scenario.enabled(option)
+        if option == "recruited_abroad":
+            adds = t("scen_adds_abroad", lang, share=percent_text(
+                scenario.recruited_abroad_share, lang, "parameter:recruited_abroad_share"))
+        elif option == "apprenticeship":
+            adds = t("scen_adds_apprenticeship", lang, value=about_people(
+                rates[option], lang, "derived:apprenticeship_uk_places × population:SE / "
+                "population:GB / apprenticeship_duration_years"))
+        else:
+            adds = people(rates[option], lang, f"parameter:{_rate_field(option)}")
+        lag_field = f"{option}_start_lag_years"
+        size = range_text(_rate_field(option), lang)
+        if option == "apprenticeship":
+            size = t("scen_range_uk_places", lang, range=size)
+        rows.append({
+            "option": option_name(option, lang),
+            "on": t("scen_yes" if on else "scen_no", lang),
+            "adds": adds,
+            "range": size,
+            "from": year_text(scenario.start_year(option), f"derived:first_year + {lag_field}"),
+        })  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame.columns = [t(f"scen_opt_col_{c}", lang) for c in frame.columns]
+    return frame
+
+
+def _domestic_row(scenario: Scenario, lang: str) -> dict[str, str]:
+    value = scenario.domestic_training_per_year
+    adds = (
+        t("scen_unknown", lang) if value is None
+        else people(value, lang, "parameter:domestic_training_per_year")
+    )  # fmt: skip
+    return {
+        "option": t("scen_option_domestic_today", lang),
+        "on": t("scen_domestic_on" if value is not None else "scen_domestic_off", lang),
+        "adds": adds,
+        "range": range_text("domestic_training_per_year", lang),
+        "from": year_text(scenario.first_year, "parameter:first_year"),
+    }
+
+
+def _rate_field(option: str) -> str:
+    """The parameter that sets an option's size."""
+    return {
+        "apprenticeship": "apprenticeship_uk_places",
+        "degree_modules": "degree_modules_graduates_per_year",
+        "training_centre": "training_centre_trained_per_year",
+        "recruited_abroad": "recruited_abroad_share",
+    }[option]
+
+
+def options_values(
+    scenario: Scenario, basis: Basis, facts: pd.DataFrame, lang: str
+) -> dict[str, str]:
+    """The figures the options text quotes: the UK places and what they scale to."""
+    upper = SPECS["apprenticeship_uk_places"].bounds()[1]
+    return {
+        "uk_fact": get_fact(facts, "uk_apprenticeship_places").display(lang),
+        "uk_places": number_text(
+            scenario.apprenticeship_uk_places, lang, "parameter:apprenticeship_uk_places"
+        ),
+        "upper": number_text(upper, lang, "assumption:apprenticeship_uk_places_upper"),
+        "places": about_people(
+            scenario.apprenticeship_uk_places * basis.uk_to_sweden, lang,
+            "derived:apprenticeship_uk_places × population:SE / population:GB",
+        ),
+    }  # fmt: skip
+
+
+# --------------------------------------------------------------------------- uncovered need
+
+
+def uncovered_values(projection: model.Projection, scenario: Scenario, lang: str,
+                     options: bool = True) -> dict[str, str]:  # fmt: skip
+    """The figures the uncovered-need text quotes (P10/P50/P90 by the last year); without
+    ``options`` only the need's (the uncovered need is then the need itself)."""
+    result = model.end_of_horizon(projection)
+    year = scenario.last_year
+
+    def stat(quantity: str, index: int) -> str:
+        value = result[quantity][index]
+        return people(value, lang, f"model:{quantity}:{year}:p{model.PERCENTILES[index]}")
+
+    values = {
+        "last_year": year_text(year, "derived:first_year + horizon_years - 1"),
+        "need10": stat("cumulative_need", 0),
+        "need50": stat("cumulative_need", 1),
+        "need90": stat("cumulative_need", 2),
+        "draws": claims.number(scenario.draws, lang, "parameter:draws"),
+        **stat_names(),
+    }
+    if options:
+        values |= {
+            "capacity": stat("cumulative_capacity", 1),
+            "p10": stat("cumulative_uncovered", 0),
+            "p50": stat("cumulative_uncovered", 1),
+            "p90": stat("cumulative_uncovered", 2),
         }
-    )
+    return values
 
 
-def used_assumptions(sources: dict[str, Origin], assumptions: pd.DataFrame) -> pd.DataFrame:
-    """The rows of assumptions.csv that the scenario's defaults use, in the table's order."""
-    ids = {item for origin in sources.values() for item in origin.ids}
-    return assumptions[assumptions["id"].isin(ids)].reset_index(drop=True)
+def uncovered_text(projection: model.Projection, scenario: Scenario, lang: str) -> str:
+    """The uncovered need by the last year, with its percentiles (shorter with no option on)."""
+    options = bool(scenario.enabled_options)
+    values = uncovered_values(projection, scenario, lang, options)
+    key = "scen_uncovered_text" if options else "scen_uncovered_text_none"
+    return t(key, lang, **values)
 
 
-def assumptions_table(used: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Each assumption with its value, unit and reason, in the language."""
-    return pd.DataFrame(
-        {
-            t("assumption_label", lang): localized(used, "label", lang),
-            t("col_value", lang): [
-                _assumption_value(value, unit, lang)
-                for value, unit in zip(used["value"], used["unit"], strict=True)
-            ],
-            t("col_unit", lang): [t(UNIT_LABELS[unit], lang) for unit in used["unit"]],
-            t("scen_col_rationale", lang): localized(used, "rationale", lang),
-        }
-    ).reset_index(drop=True)
+def uncovered_sentences(scenario: Scenario, lang: str) -> str:
+    """Which options are on, and whether today's training in Sweden is subtracted."""
+    parts = []
+    if scenario.enabled_options:
+        names = ", ".join(_in_sentence(option_name(o, lang)) for o in scenario.enabled_options)
+        parts.append(t("scen_options_on", lang, options=names))
+    value = scenario.domestic_training_per_year
+    if value is None:
+        parts.append(t("scen_domestic_unknown", lang))
+    else:
+        parts.append(t("scen_domestic_known", lang, value=people(
+            value, lang, "parameter:domestic_training_per_year")))
+    return " ".join(parts)
 
 
-def _assumption_value(value: float, unit: str, lang: str) -> str:
-    if unit in ("year", "seed") and value >= 1000:
-        return str(int(value))
-    return format_number(float(value), lang)
+def summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """P10/P50/P90 per year of need, capacity, uncovered need and its running sum."""
+    rows = summary[summary["quantity"].isin(TABLE_QUANTITIES)]
+    order = {quantity: index for index, quantity in enumerate(TABLE_QUANTITIES)}
+    rows = rows.assign(_order=rows["quantity"].map(order))
+    rows = rows.sort_values(["_order", "year"], kind="stable")
+    columns: dict[str, list[str]] = {
+        t("scen_col_what", lang): [t(f"scen_q_{q}", lang) for q in rows["quantity"]],
+        t("scen_col_year", lang): [year_text(y, "parameter:first_year") for y in rows["year"]],
+    }
+    for stat, name in zip(("p10", "p50", "p90"), stat_names().values(), strict=True):
+        columns[name] = [
+            people(value, lang, f"model:{quantity}:{year}:{stat}")
+            for quantity, year, value in zip(rows["quantity"], rows["year"], rows[stat],
+                                             strict=True)
+        ]  # fmt: skip
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- charts
+# --------------------------------------------------------------------------- band charts
 
 
 def _rgba_band(colour: str) -> str:
@@ -278,52 +562,33 @@ def _rgba_band(colour: str) -> str:
 
 def band_xy(years: list[int], bands: np.ndarray) -> dict:
     """x/y of a closed P10-P90 polygon: P90 forwards in time, then P10 backwards."""
-    return {"x": years + years[::-1], "y": bands[2].tolist() + bands[0].tolist()[::-1]}
+    upper, lower = np.round(bands[2], 1).tolist(), np.round(bands[0], 1).tolist()
+    return {"x": years + years[::-1], "y": upper + lower[::-1]}
 
 
 def median_xy(years: list[int], bands: np.ndarray) -> dict:
     """x/y of the P50 line."""
-    return {"x": list(years), "y": bands[1].tolist()}
+    return {"x": list(years), "y": np.round(bands[1], 1).tolist()}
 
 
 def percentile_traces(
     years: list[int], bands: dict[str, np.ndarray], quantities: tuple[str, ...]
 ) -> list[dict]:
-    """x/y of each trace of a band chart: for every quantity its band, then its P50 line.
-
-    ``bands[quantity]`` holds P10, P50 and P90 per year (shape (3, years)).
-    """
+    """x/y of each trace of a band chart: for every quantity its band, then its P50 line."""
     traces = []
     for quantity in quantities:
         traces += [band_xy(years, bands[quantity]), median_xy(years, bands[quantity])]
     return traces
 
 
-def bands_from_summary(summary: pd.DataFrame, sector: str = model.TOTAL) -> dict[str, np.ndarray]:
-    """The (3, years) percentile arrays of each quantity, read back from a summary table."""
-    rows = summary[summary["sector"] == sector]
-    return {
-        quantity: group.sort_values("year", kind="stable")[["p10", "p50", "p90"]]
-        .to_numpy(dtype=float)
-        .T
-        for quantity, group in rows.groupby("quantity", sort=False)
-    }
-
-
-def projection_traces(summary: pd.DataFrame, quantities: tuple[str, ...]) -> list[dict]:
-    """:func:`percentile_traces` from a summary table (all sectors together)."""
-    years = sorted(int(year) for year in summary["year"].unique())
-    return percentile_traces(years, bands_from_summary(summary), quantities)
-
-
 def band_figure(
-    summary: pd.DataFrame, quantities: tuple[str, ...], title: str, axis: str, lang: str
-) -> go.Figure:
+    years: list[int], bands: dict[str, np.ndarray], quantities: tuple[str, ...],
+    title: str, axis: str, lang: str,
+) -> go.Figure:  # fmt: skip
     """Bands (P10-P90) and P50 lines over the years, one colour per quantity."""
     fig = go.Figure()
-    for quantity, (band, line) in zip(
-        quantities, _pairs(projection_traces(summary, quantities)), strict=True
-    ):
+    traces = percentile_traces(years, bands, quantities)
+    for quantity, band, line in zip(quantities, traces[::2], traces[1::2], strict=True):
         name = t(f"scen_q_{quantity}", lang)
         colour = COLOURS[quantity]
         fig.add_trace(
@@ -333,139 +598,326 @@ def band_figure(
             )
         )  # fmt: skip
         fig.add_trace(
-            go.Scatter(**line, name=name, mode="lines+markers", line={"color": colour, "width": 3})
-        )
+            go.Scatter(**line, name=name, mode="lines+markers", hovertemplate=PEOPLE_HOVER,
+                       line={"color": colour, "width": 3})
+        )  # fmt: skip
     fig.update_xaxes(title_text=t("scen_axis_year", lang), dtick=1)
-    fig.update_yaxes(title_text=axis, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(title_text=axis, zeroline=True, rangemode="tozero")
+    fig.update_layout(legend=SIDE_LEGEND)  # long names: beside the plot, clear of the note
     return base_layout(fig, title)
 
 
-def _pairs(items: list) -> list[tuple]:
-    return list(zip(items[::2], items[1::2], strict=True))
+def projection_title(label: str, lang: str) -> str:
+    return t("scen_chart_projection_title", lang, scenario=label)
 
 
-def projection_title(scenario_label: str, lang: str) -> str:
-    return t("scen_chart_projection_title", lang, scenario=scenario_label)
-
-
-def cumulative_title(scenario: Scenario, scenario_label: str, lang: str) -> str:
-    return t(
-        "scen_chart_cumulative_title", lang, first_year=scenario.first_year,
-        last_year=scenario.last_year, scenario=scenario_label,
-    )  # fmt: skip
+def cumulative_title(scenario: Scenario, label: str, lang: str) -> str:
+    return t("scen_chart_cumulative_title", lang, first_year=scenario.first_year,
+             last_year=scenario.last_year, scenario=label)  # fmt: skip
 
 
 def projection_figure(
-    summary: pd.DataFrame, scenario_label: str, note: str, lang: str
+    projection: model.Projection, label: str, note: str, lang: str
 ) -> go.Figure:
-    """Need, supply and gap per year, P50 lines in P10-P90 bands."""
-    title = projection_title(scenario_label, lang)
-    axis = t("scen_axis_people_per_year", lang)
-    fig = band_figure(summary, CHART_QUANTITIES, title, axis, lang)
+    """Need, capacity and uncovered need per year, P50 lines in P10-P90 bands."""
+    years = [int(y) for y in projection.years]
+    bands = model.total_percentiles(projection)
+    fig = band_figure(years, bands, CHART_QUANTITIES, projection_title(label, lang),
+                      t("scen_axis_people_per_year", lang), lang)  # fmt: skip
     return add_source_note(fig, note)
 
 
 def cumulative_figure(
-    summary: pd.DataFrame, scenario: Scenario, scenario_label: str, note: str, lang: str
+    projection: model.Projection, scenario: Scenario, label: str, note: str, lang: str
 ) -> go.Figure:
-    """The cumulative gap over the horizon, P50 line in its P10-P90 band."""
-    title = cumulative_title(scenario, scenario_label, lang)
-    axis = t("scen_axis_people", lang)
-    fig = band_figure(summary, ("cumulative_gap",), title, axis, lang)
-    return add_source_note(fig, note)
+    """The cumulative uncovered need over the horizon, P50 line in its P10-P90 band."""
+    years = [int(y) for y in projection.years]
+    bands = model.total_percentiles(projection)
+    fig = band_figure(years, bands, ("cumulative_uncovered",),
+                      cumulative_title(scenario, label, lang), t("scen_axis_people", lang), lang)
+    return add_source_note(fig, note)  # fmt: skip
 
 
-def sector_figure(projected: pd.DataFrame, scenario_label: str, note: str, lang: str) -> go.Figure:
-    """Need per sector per year at the stated figures (stacked), with the total supply."""
+# --------------------------------------------------------------------------- sensitivity
+
+
+def tornado_traces(frame: pd.DataFrame, lang: str) -> list[dict]:
+    """The two bar traces of a tornado chart: from the base to the result at each end.
+
+    Largest swing at the top (plotly draws the first category at the bottom, so reversed).
+    """
+    rows = frame.iloc[::-1]
+    names = [f"{input_name(n, lang)} ({_range_words(n, lo, hi, lang)})"
+             for n, lo, hi in zip(rows["input"], rows["low"], rows["high"], strict=True)]
+    base = rows["base"].round(1).tolist()
+    return [
+        {"x": (rows[end] - rows["base"]).round(1).tolist(), "y": names, "base": base}
+        for end in ("at_low", "at_high")
+    ]
+
+
+def _range_words(name: str, low: float, high: float, lang: str) -> str:
+    """ "5–30" for a chart label (the input's name carries its unit; charts are not page
+    text, so nothing is recorded)."""
+    return f"{format_number(low, lang)}\u2013{format_number(high, lang)}"
+
+
+def tornado_title(scenario: Scenario, label: str, lang: str) -> str:
+    return t("scen_chart_tornado_title", lang, last_year=scenario.last_year, scenario=label)
+
+
+def tornado_figure(
+    frame: pd.DataFrame, scenario: Scenario, label: str, note: str, lang: str
+) -> go.Figure:
+    """One bar pair per input: the cumulative uncovered need at its low and its high end."""
     fig = go.Figure()
-    for sector in model.SECTORS:
-        rows = projected[projected["sector"] == sector].sort_values("year", kind="stable")
+    for trace, end in zip(tornado_traces(frame, lang), ("low", "high"), strict=True):
         fig.add_trace(
-            go.Bar(
-                name=t(f"scen_sector_{sector}", lang),
-                x=[int(y) for y in rows["year"]],
-                y=[float(v) for v in rows["demand"]],
-                marker_color=COLOURS[sector],
-            )
-        )
-    total = projected[projected["sector"] == model.TOTAL].sort_values("year", kind="stable")
-    fig.add_trace(
-        go.Scatter(
-            name=t("scen_q_supply", lang),
-            x=[int(y) for y in total["year"]],
-            y=[float(v) for v in total["supply"]],
-            mode="lines+markers",
-            line={"color": "#000000", "dash": "dash"},
-        )
-    )
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
-    fig.update_xaxes(title_text=t("scen_axis_year", lang), dtick=1)
-    fig.update_yaxes(title_text=t("scen_axis_people_per_year", lang))
-    base_layout(fig, t("scen_chart_sector_title", lang, scenario=scenario_label))
+            go.Bar(**trace, orientation="h", name=t(f"scen_tornado_{end}", lang),
+                   marker_color=COLOURS[end],
+                   hovertemplate="%{base:,.0f} → %{x:+,.0f}<extra></extra>")
+        )  # fmt: skip
+    fig.update_xaxes(title_text=t("scen_axis_uncovered", lang, last_year=scenario.last_year))
+    fig.update_yaxes(automargin=True)
+    base_layout(fig, tornado_title(scenario, label, lang))
+    fig.update_layout(barmode="overlay", legend=SIDE_LEGEND, height=tornado_height(frame))
     return add_source_note(fig, note)
 
 
-def comparison_figure(comparison: pd.DataFrame, note: str, lang: str) -> go.Figure:
-    """Each named scenario's cumulative gap: P50 bars with P10-P90 error bars."""
-    names = [scenario_name(name, lang) for name in comparison["scenario"]]
-    mid = comparison["gap_p50"].astype(float)
+def tornado_height(frame: pd.DataFrame) -> int:
+    """Room for every input's bar pair (the chart grows with the inputs shown)."""
+    return max(380, 160 + 34 * len(frame))
+
+
+def tornado_table(frame: pd.DataFrame, scenario: Scenario, lang: str) -> pd.DataFrame:
+    """Each input's range and the cumulative uncovered need at its two ends, ranked."""
+    year = scenario.last_year
+    rows = []
+    for _, row in frame.iterrows():
+        name = row["input"]
+        rows.append([
+            input_name(name, lang),
+            _range_cell(name, row["low"], row["high"], scenario, lang),
+            people(row["at_low"], lang, f"model:tornado:{name}:at_low:{year}"),
+            people(row["at_high"], lang, f"model:tornado:{name}:at_high:{year}"),
+            people(row["swing"], lang, f"model:tornado:{name}:swing:{year}"),
+        ])  # fmt: skip
+    columns = [
+        t(f"scen_tornado_col_{c}", lang,
+          last_year=year_text(year, "derived:first_year + horizon_years - 1"))
+        for c in ("input", "range", "at_low", "at_high", "swing")
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _range_cell(name: str, low: float, high: float, scenario: Scenario, lang: str) -> str:
+    """A sensitivity range, each end recorded with what it rests on."""
+    if name in model.APPROXIMATE_INPUTS:
+        formula = _approx_formula(name, scenario)
+        ends = (f"derived:{formula[0]}", f"derived:{formula[1]}")
+    elif name == model.CCRM_NEED:
+        ends = ("parameter:ccrm_need_low", "parameter:ccrm_need_high")
+    else:
+        sources = range_sources(name) or (f"parameter:{name}",)
+        ends = (sources[0], sources[-1])
+    unit = "%" if name.endswith(("_pct", "_share")) else ""
+    text = f"{number_text(low, lang, ends[0])}\u2013{number_text(high, lang, ends[1])}"
+    return format_unit(text, unit, lang)
+
+
+def _approx_formula(name: str, s: Scenario) -> tuple[str, str]:
+    value = f"{getattr(s, name):g}"
+    if s.approx_reading == "rounded":
+        step = {"need_companies": s.rounding_step_companies,
+                "need_healthcare": s.rounding_step_healthcare}[name]  # fmt: skip
+        return f"{value} − {step:g}/2", f"{value} + {step:g}/2"
+    pct = f"{s.approx_band_pct:g}"
+    return f"{value} × (1 − {pct}/100)", f"{value} × (1 + {pct}/100)"
+
+
+def tornado_values(frame: pd.DataFrame, scenario: Scenario, lang: str) -> dict[str, str]:
+    """The figures the sensitivity text quotes: the input that matters most and its swing."""
+    top = frame.iloc[0]
+    year = scenario.last_year
+    return {
+        "top": _in_sentence(input_name(top["input"], lang)),
+        "swing": people(top["swing"], lang, f"model:tornado:{top['input']}:swing:{year}"),
+        "base": people(top["base"], lang, f"model:cumulative_uncovered:{year}:point"),
+        "last_year": year_text(year, "derived:first_year + horizon_years - 1"),
+    }
+
+
+# --------------------------------------------------------------------------- named scenarios
+
+
+def comparison_table(
+    comparison: pd.DataFrame, named: dict[str, Scenario], lang: str
+) -> pd.DataFrame:
+    """The named scenarios' need, capacity and uncovered need by their last year."""
+    rows = []
+    for _, row in comparison.iterrows():
+        name, year = row["scenario"], int(row["last_year"])
+        basis = f"model:{name}:{year}"
+        rows.append([
+            scenario_name(name, named[name], lang),
+            f"params/{name}.yaml",
+            year_text(year, f"parameter:{name}:horizon"),
+            people(row["need_p50"], lang, f"{basis}:cumulative_need:p50"),
+            people(row["capacity_p50"], lang, f"{basis}:cumulative_capacity:p50"),
+            people(row["uncovered_p50"], lang, f"{basis}:cumulative_uncovered:p50"),
+            span(row["uncovered_p10"], row["uncovered_p90"], lang,
+                 f"{basis}:cumulative_uncovered:p10", f"{basis}:cumulative_uncovered:p90"),
+        ])  # fmt: skip
+    names = stat_names()
+    columns = [t(f"scen_cmp_col_{c}", lang, **names)
+               for c in ("scenario", "file", "last_year", "need", "capacity", "p50", "p10_p90")]
+    return pd.DataFrame(rows, columns=columns)  # fmt: skip
+
+
+def comparison_figure(
+    comparison: pd.DataFrame, named: dict[str, Scenario], note: str, lang: str
+) -> go.Figure:
+    """Each named scenario's cumulative uncovered need: P50 bars with P10-P90 error bars."""
+    names = [scenario_name(n, named[n], lang, record=False) for n in comparison["scenario"]]
+    mid = comparison["uncovered_p50"].astype(float)
     fig = go.Figure(
         go.Bar(
-            x=mid.round(0).tolist(),
-            y=names,
-            orientation="h",
-            marker_color=COLOURS["gap"],
-            text=[people(value, lang) for value in mid],
-            textposition="inside",
-            insidetextanchor="start",
+            x=mid.round(0).tolist(), y=names, orientation="h",
+            marker_color=COLOURS["uncovered"],
+            text=[_chart_people(value, lang) for value in mid], textposition="inside",
+            insidetextanchor="start", hovertemplate="%{x:,.0f}<extra></extra>",
             error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (comparison["gap_p90"] - mid).round(1).tolist(),
-                "arrayminus": (mid - comparison["gap_p10"]).round(1).tolist(),
+                "type": "data", "symmetric": False,
+                "array": (comparison["uncovered_p90"] - mid).round(0).tolist(),
+                "arrayminus": (mid - comparison["uncovered_p10"]).round(0).tolist(),
             },
         )
-    )
+    )  # fmt: skip
     last_year = int(comparison["last_year"].max())
-    fig.update_yaxes(autorange="reversed", title_text=t("scen_axis_scenario", lang))
+    fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title_text=t("scen_axis_people", lang), rangemode="tozero")
     base_layout(fig, t("scen_chart_comparison_title", lang, last_year=last_year))
     return add_source_note(fig, note)
 
 
-# --------------------------------------------------------------------------- page text
+# --------------------------------------------------------------------------- parameters
 
 
-def scenario_label(current: Scenario, named: dict[str, Scenario], lang: str) -> str:
-    """The title of the named scenario the parameters equal, else "as set in the parameters"."""
-    for name, candidate in named.items():
-        if candidate == current:
-            return scenario_name(name, lang)
-    return t("scen_name_parameters", lang)
+def format_value(name: str, value: object, lang: str, basis: str) -> str:
+    """A parameter's value for a table: unknown, yes/no, a reading, a year, a number."""
+    spec = SPECS[name]
+    if value is None:
+        return t("scen_unknown", lang)
+    if spec.kind is bool:
+        return t("scen_yes" if value else "scen_no", lang)
+    if spec.kind is str:
+        return t(f"scen_reading_{value}", lang)
+    if spec.plain:
+        return claims.record(str(value), float(value), basis)
+    return number_text(float(value), lang, basis)
 
 
-def intro_values(current: Scenario, label: str, lang: str) -> dict[str, str]:
-    """The figures the introduction quotes."""
-    return {
-        "first_year": str(current.first_year),
-        "last_year": str(current.last_year),
-        "draws": format_number(current.draws, lang),
-        "scenario": label,
+def origin_text(origin: Origin, lang: str) -> str:
+    """Where a default comes from: the table and the row id, a setting, or unknown."""
+    return t(f"scen_origin_{origin.kind}", lang, ids=", ".join(origin.ids))
+
+
+def range_text(name: str, lang: str) -> str:
+    """What a parameter allows, in words, each number recorded with its source row."""
+    spec = SPECS[name]
+    if spec.kind is bool:
+        return t("scen_range_yes_no", lang)
+    if spec.kind is str:
+        return " / ".join(t(f"scen_reading_{choice}", lang) for choice in spec.choices)
+    low, high = spec.bounds()
+    sources = range_sources(name)
+    low_basis = _bound_basis(spec.low, name)
+    high_basis = _bound_basis(spec.high, name) if sources or spec.high is not None else ""
+    low_text = _bound_text(name, low, lang, low_basis)
+    if high is None:
+        text = t("scen_range_at_least", lang, low=low_text)
+    else:
+        high_text = _bound_text(name, high, lang, high_basis)
+        key = "scen_range_either" if spec.discrete else "scen_range_from_to"
+        text = t(key, lang, low=low_text, high=high_text)
+    if name.endswith(("_pct", "_share")):
+        text = format_unit(text, "%", lang)
+    if spec.optional:
+        text = t("scen_range_optional", lang, range=text)
+    return text
+
+
+def _bound_basis(bound: object, name: str) -> str:
+    return bound if isinstance(bound, str) else f"parameter:{name}"
+
+
+def _bound_text(name: str, value: float, lang: str, basis: str) -> str:
+    if SPECS[name].plain:
+        return claims.record(str(int(value)), value, basis)
+    return number_text(value, lang, basis)
+
+
+def parameter_table(scenario: Scenario, sources: dict[str, Origin], lang: str) -> pd.DataFrame:
+    """Every parameter: its value, its default, where the default comes from, its range."""
+    rows = []
+    for name in FIELD_NAMES:
+        origin = sources[name]
+        rows.append([
+            t(f"param_{name}", lang),
+            format_value(name, getattr(scenario, name), lang, f"parameter:{name}"),
+            format_value(name, origin.value, lang, origin.basis),
+            origin_text(origin, lang),
+            range_text(name, lang),
+        ])  # fmt: skip
+    columns = [t(f"scen_col_{c}", lang) for c in ("parameter", "value", "default", "basis",
+                                                   "range")]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def used_assumptions(assumptions: pd.DataFrame) -> pd.DataFrame:
+    """The rows of assumptions.csv the scenario parameters use (defaults and ranges)."""
+    ids = {
+        ref.split(":", 1)[1]
+        for spec in SPECS.values()
+        for ref in (spec.default, spec.low, spec.high)
+        if isinstance(ref, str) and ref.startswith("assumption:")
     }
+    return assumptions[assumptions["id"].isin(ids)].reset_index(drop=True)
 
 
-def check_values(figures: list[Derived], baseline: Scenario, lang: str) -> dict[str, str]:
-    """The figures the "survey as reported" sentence quotes (from :func:`check_figures`)."""
-    without, low, high = (figure.value for figure in figures)
-    return {
-        "without": people(without, lang),
-        "low": people(low, lang),
-        "high": people(high, lang),
-        "period": str(baseline.need_period_years),
-    }
+def assumptions_table(used: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each assumption with its value, range, unit and reason, in the language."""
+    rows = []
+    for _, row in used.iterrows():
+        key = f"data:assumptions:{row['id']}"
+        rows.append([
+            row[f"label_{lang}"],
+            _assumption_number(row["value"], row["unit"], lang, f"assumption:{row['id']}"),
+            _assumption_range(row, lang, key),
+            t(UNIT_LABELS[row["unit"]], lang),
+            record_numbers_in(row[f"rationale_{lang}"], f"{key}:rationale_{lang}"),
+        ])  # fmt: skip
+    columns = [t("assumption_label", lang), t("col_value", lang), t("scen_col_range", lang),
+               t("col_unit", lang), t("scen_col_rationale", lang)]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
-def assumptions_note(lang: str) -> str:
-    """Source note of the assumptions table."""
-    return t("scen_assumptions_note", lang)
+def _assumption_number(value: float, unit: str, lang: str, basis: str) -> str:
+    if unit == "1 = yes, 0 = no":
+        return t("scen_yes" if value else "scen_no", lang)
+    if unit in ("year", "seed") and value >= 1000:
+        return claims.record(str(int(value)), value, basis)
+    return number_text(float(value), lang, basis)
+
+
+def _assumption_range(row: pd.Series, lang: str, key: str) -> str:
+    if pd.isna(row["low"]) or pd.isna(row["high"]):
+        return ""
+    low = _assumption_number(float(row["low"]), row["unit"], lang, f"{key}:low")
+    high = _assumption_number(float(row["high"]), row["unit"], lang, f"{key}:high")
+    return f"{low}\u2013{high}"
+
+
+def option_active(scenario: Scenario, name: str) -> bool:
+    """Whether a parameter's control matters (re-exported for the explorer)."""
+    return is_active(scenario, name)

@@ -1,16 +1,18 @@
 """Interactive controls for the scenario model: one control per parameter, charts updated in place.
 
-:class:`ScenarioExplorer` builds ipywidgets controls from the :class:`~atmp_lib.scenario.Scenario`
-fields (grouped, labelled in the page's language, ranges from the fields' specs), two charts
-and a "save as" row. A change of any control re-runs the Monte Carlo and replaces the charts'
-traces in place, so no new output appears per change.
+:class:`ScenarioExplorer` builds ipywidgets controls from the parameter specs of
+:mod:`atmp_lib.scenario` (grouped in tabs, labelled in the page's language, ranges from the
+specs: the same ranges validation and the sensitivity view use), three charts (need,
+capacity and uncovered need per year; the uncovered need's running total; the
+one-at-a-time sensitivity view) and a "save as" row. A change of any control re-runs the
+model and replaces the charts' data in place, so no new output appears per change. Today's
+training in Sweden, which the sources do not give, is a text box that may stay empty.
 
 The charts are ``Output`` widgets holding a plotly figure (rendered by JupyterLab's plotly
 extension) rather than ``FigureWidget``s: a FigureWidget carries plotly's 4 MB JavaScript
 bundle in its widget state, which papermill would store in every executed notebook. The
-figure is built once with the static builder; an update swaps only the traces' x/y and the
-title, so it costs milliseconds. Everything is plain Python objects, so the callbacks are
-tested without a browser.
+figure is built once with the static builder; an update swaps only the traces' data and the
+title. Everything is plain Python objects, so the callbacks are tested without a browser.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import display
@@ -38,27 +39,35 @@ from atmp_lib.scenario import (
     FIELD_NAMES,
     GROUPS,
     SPECS,
+    Basis,
     Scenario,
     ScenarioError,
     display_name,
     fields_in_group,
+    is_active,
+    load_default_scenario,
     save_scenario,
     scenario_path,
+    sensitivity_ranges,
 )
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 SLIDER_SPAN = 100  # fields whose range is at most this wide get a slider, others a text box
 TEXT_MAX = 2**32 - 1  # upper bound of the seed's text box (the field itself has none)
-LABEL_WIDTH = "24em"
-CONTROL_WIDTH = "44em"
+LABEL_WIDTH = "26em"
+CONTROL_WIDTH = "46em"
 CHECKBOX_WIDTH = "64em"
 SAVED_COMMENT = "Saved from notebooks/05_scenarios.ipynb with the scenario explorer."
 _view_ids = itertools.count(1)
 
 
+class NotANumber(ValueError):
+    """The optional number box holds text that is not a number."""
+
+
 def make_control(name: str, value: Any, lang: str) -> widgets.ValueWidget:
-    """The control for one field: checkbox, slider or bounded text box, with its label."""
+    """The control for one field, with its label: checkbox, dropdown, slider or number box."""
     spec = SPECS[name]
     common = {
         "description": t(f"param_{name}", lang),
@@ -68,13 +77,21 @@ def make_control(name: str, value: Any, lang: str) -> widgets.ValueWidget:
     if spec.kind is bool:  # the label stands right of the box: give it room
         common["layout"] = widgets.Layout(width=CHECKBOX_WIDTH)
         return widgets.Checkbox(value=bool(value), indent=True, **common)
+    if spec.kind is str:
+        options = [(t(f"scen_reading_{choice}", lang), choice) for choice in spec.choices]
+        return widgets.Dropdown(options=options, value=value, **common)
     low, high = spec.bounds()
+    if spec.discrete:
+        return widgets.Dropdown(options=[int(low), int(high)], value=int(value), **common)
+    if spec.optional:
+        text = "" if value is None else format_number(value, "en").replace(",", "")
+        return widgets.Text(value=text, placeholder=t("scen_unknown", lang), **common)
     slider = high is not None and high - low <= SLIDER_SPAN
     if spec.kind is int:
         cls = widgets.IntSlider if slider else widgets.BoundedIntText
         return cls(
             value=int(value), min=int(low), max=int(high if high is not None else TEXT_MAX),
-            step=1, continuous_update=False, **common,
+            step=max(1, int(spec.step)) if slider else 1, continuous_update=False, **common,
         )  # fmt: skip
     cls = widgets.FloatSlider if slider else widgets.BoundedFloatText
     return cls(
@@ -88,12 +105,26 @@ def make_controls(scenario: Scenario, lang: str) -> dict[str, widgets.ValueWidge
     return {name: make_control(name, getattr(scenario, name), lang) for name in FIELD_NAMES}
 
 
+def control_value(name: str, control: widgets.ValueWidget) -> Any:
+    """A control's value typed as the field; the optional box gives None when empty."""
+    spec = SPECS[name]
+    if spec.optional:
+        text = control.value.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise NotANumber(control.value) from None
+    return spec.kind(control.value)
+
+
 class LiveFigure:
     """A plotly figure shown in an ``Output`` widget whose traces can be swapped in place.
 
     ``figure`` is the figure as plain JSON data (``data``/``layout``); :meth:`update` replaces
-    the x/y of every trace and the title and re-sends the one output, so the chart changes
-    where it is.
+    the given keys of every trace (x, y, base, ...) and the title and re-sends the one output,
+    so the chart changes where it is.
     """
 
     def __init__(self, figure: go.Figure) -> None:
@@ -101,20 +132,22 @@ class LiveFigure:
         self.output = widgets.Output()
         self._send()
 
-    def update(self, traces: list[dict], title: str) -> None:
-        data = [{**old, "x": new["x"], "y": new["y"]} for old, new in zip(
-            self.figure["data"], traces, strict=True)]  # fmt: skip
-        layout = copy.copy(self.figure["layout"])
-        layout["title"] = {**layout.get("title", {}), "text": title}
-        self.figure = {**self.figure, "data": data, "layout": layout}
+    def update(self, traces: list[dict], title: str, **layout: Any) -> None:
+        data = [{**old, **new} for old, new in zip(self.figure["data"], traces, strict=True)]
+        merged = {**copy.copy(self.figure["layout"]), **layout}
+        merged["title"] = {**merged.get("title", {}), "text": title}
+        self.figure = {**self.figure, "data": data, "layout": merged}
         self._send()
 
     @property
     def title(self) -> str:
         return self.figure["layout"]["title"]["text"]
 
+    def trace(self, index: int, key: str = "y") -> list:
+        return list(self.figure["data"][index][key])
+
     def trace_y(self, index: int) -> list[float]:
-        return list(self.figure["data"][index]["y"])
+        return self.trace(index, "y")
 
     def _send(self) -> None:
         bundle = {PLOTLY_MIME: self.figure, "text/plain": self.title}
@@ -124,20 +157,25 @@ class LiveFigure:
 class ScenarioExplorer:
     """Controls, live charts and a save button around one scenario.
 
-    ``scenario`` always holds the last valid settings; ``projection`` and ``bands`` the
-    results drawn for it; ``last_update_seconds`` how long the last update took.
+    ``scenario`` always holds the last valid settings; ``projection``, ``bands`` and
+    ``sensitivity`` the results computed for it; ``last_update_seconds`` how long the last
+    update took. "Save as" writes what differs from ``base`` (the baseline from the data).
     """
 
     def __init__(
         self,
         scenario: Scenario,
+        basis: Basis,
         lang: str,
         note: str,
         label: str = "",
         directory: Path | None = None,
+        base: Scenario | None = None,
     ) -> None:
         self.lang = check_lang(lang)
         self.scenario = scenario
+        self.basis = basis
+        self.base = base or load_default_scenario()
         self.note = note
         self.label = label or t("scen_name_parameters", lang)
         self.directory = directory or params_dir()
@@ -147,15 +185,16 @@ class ScenarioExplorer:
         self.status = widgets.HTML()
         self.result = widgets.HTML()
         self._compute()
-        self.projection_chart = LiveFigure(self._projection_figure())
-        self.cumulative_chart = LiveFigure(self._cumulative_figure())
+        self.projection_chart = LiveFigure(self._figure("projection"))
+        self.cumulative_chart = LiveFigure(self._figure("cumulative"))
+        self.tornado_chart = LiveFigure(self._figure("tornado"))
         self.save_name = widgets.Text(description=t("scen_w_save_name", lang))
         self.overwrite = widgets.Checkbox(value=False, description=t("scen_w_overwrite", lang))
         self.save_button = widgets.Button(description=t("scen_w_save", lang), icon="save")
         self.save_button.on_click(self.save)
         for name, control in self.controls.items():
             control.observe(partial(self._on_change, name), names="value")
-        self._set_ccrm_start_bounds()
+        self._set_enabled()
         self._write_result()
         self.view = self._layout()
 
@@ -168,11 +207,13 @@ class ScenarioExplorer:
         ]
         tabs = widgets.Tab(children=groups, titles=[t(f"group_{g}", self.lang) for g in GROUPS])
         save_row = widgets.HBox([self.save_name, self.overwrite, self.save_button])
-        charts = [self.projection_chart.output, self.cumulative_chart.output]
-        children = [tabs, self.result, *charts, save_row]
-        return widgets.VBox(
-            children + [self.status], model_id=f"atmp-scenario-explorer-{next(_view_ids)}"
-        )
+        charts = [chart.output for chart in self.charts]
+        children = [tabs, self.result, *charts, save_row, self.status]
+        return widgets.VBox(children, model_id=f"atmp-scenario-explorer-{next(_view_ids)}")
+
+    @property
+    def charts(self) -> tuple[LiveFigure, LiveFigure, LiveFigure]:
+        return self.projection_chart, self.cumulative_chart, self.tornado_chart
 
     def show(self) -> None:
         """Display the explorer; without a live kernel (report, papermill) a note shows instead.
@@ -196,43 +237,38 @@ class ScenarioExplorer:
 
     def values(self) -> dict[str, Any]:
         """The controls' current values, typed as the scenario's fields."""
-        return {name: SPECS[name].kind(control.value) for name, control in self.controls.items()}
+        return {name: control_value(name, control) for name, control in self.controls.items()}
 
     def _on_change(self, name: str, change: dict) -> None:
         if self._quiet:
             return
         self._quiet = True
         try:
-            self._keep_consistent(name)
+            self._keep_ccrm_ordered(name)
         finally:
             self._quiet = False
         self.apply()
 
-    def _keep_consistent(self, name: str) -> None:
-        """Move dependent controls so the settings stay valid (CCRM range and start year)."""
+    def _keep_ccrm_ordered(self, name: str) -> None:
+        """Move the other end of CCRM Nordic's range so that low <= high."""
         low, high = self.controls["ccrm_need_low"], self.controls["ccrm_need_high"]
         if name == "ccrm_need_low" and low.value > high.value:
             high.value = low.value
         if name == "ccrm_need_high" and high.value < low.value:
             low.value = high.value
-        if name in ("first_year", "horizon_years"):
-            self._set_ccrm_start_bounds()
 
-    def _set_ccrm_start_bounds(self) -> None:
-        start = self.controls["ccrm_start_year"]
-        first = self.controls["first_year"].value
-        last = first + self.controls["horizon_years"].value - 1
-        value = min(max(start.value, first), last)
-        if first > start.max:
-            start.max, start.min = last, first
-        else:
-            start.min, start.max = first, last
-        start.value = value
+    def _set_enabled(self) -> None:
+        """Grey out the levers of options that are switched off (they have no effect)."""
+        for name, control in self.controls.items():
+            control.disabled = not is_active(self.scenario, name)
 
     def apply(self) -> bool:
         """Take the controls' values as the scenario and update the charts; False if invalid."""
         try:
             candidate = Scenario.from_mapping(self.values(), "controls")
+        except NotANumber as error:
+            self.status.value = html.escape(t("scen_w_bad_number", self.lang, text=str(error)))
+            return False
         except ScenarioError as error:
             problem = error.problems[0].removeprefix("controls: ")
             self.status.value = html.escape(t("scen_w_invalid", self.lang, problem=problem))
@@ -240,13 +276,17 @@ class ScenarioExplorer:
         self.scenario = candidate
         self.label = t("scen_name_explored", self.lang)
         self.status.value = ""
+        self._set_enabled()
         self.refresh()
         return True
 
     def _compute(self) -> None:
         start = time.perf_counter()
-        self.projection = model.monte_carlo(self.scenario)
+        self.projection = model.monte_carlo(self.scenario, self.basis)
         self.bands = model.total_percentiles(self.projection)
+        self.sensitivity = model.tornado(
+            self.scenario, self.basis, sensitivity_ranges(self.scenario)
+        )
         self.last_update_seconds = time.perf_counter() - start
 
     def refresh(self) -> None:
@@ -254,44 +294,56 @@ class ScenarioExplorer:
         start = time.perf_counter()
         self._compute()
         years = [int(year) for year in self.projection.years]
+        views = scenario_views
         self.projection_chart.update(
-            scenario_views.percentile_traces(years, self.bands, scenario_views.CHART_QUANTITIES),
-            scenario_views.projection_title(self.label, self.lang),
+            views.percentile_traces(years, self.bands, views.CHART_QUANTITIES),
+            views.projection_title(self.label, self.lang),
         )
         self.cumulative_chart.update(
-            scenario_views.percentile_traces(years, self.bands, ("cumulative_gap",)),
-            scenario_views.cumulative_title(self.scenario, self.label, self.lang),
+            views.percentile_traces(years, self.bands, ("cumulative_uncovered",)),
+            views.cumulative_title(self.scenario, self.label, self.lang),
+        )
+        self.tornado_chart.update(
+            views.tornado_traces(self.sensitivity, self.lang),
+            views.tornado_title(self.scenario, self.label, self.lang),
+            height=views.tornado_height(self.sensitivity),
         )
         self.last_update_seconds = time.perf_counter() - start
         self._write_result()
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """The current results as a table (P10/P50/P90 per year and quantity)."""
-        return model.summary(self.projection)
-
-    def _projection_figure(self) -> go.Figure:
-        return scenario_views.projection_figure(self.summary, self.label, self.note, self.lang)
-
-    def _cumulative_figure(self) -> go.Figure:
-        return scenario_views.cumulative_figure(
-            self.summary, self.scenario, self.label, self.note, self.lang
+    def _figure(self, kind: str) -> go.Figure:
+        views = scenario_views
+        if kind == "projection":
+            return views.projection_figure(self.projection, self.label, self.note, self.lang)
+        if kind == "cumulative":
+            return views.cumulative_figure(
+                self.projection, self.scenario, self.label, self.note, self.lang
+            )
+        return views.tornado_figure(
+            self.sensitivity, self.scenario, self.label, self.note, self.lang
         )
 
     def _write_result(self) -> None:
-        values = scenario_views.places_values(self.projection, self.scenario, self.lang)
+        low, mid, high = model.end_of_horizon(self.projection)["cumulative_uncovered"]
+        unknown = self.scenario.domestic_training_per_year is None
         text = t(
-            "scen_w_summary", self.lang, **values,
+            "scen_w_summary", self.lang, last_year=self.scenario.last_year,
+            p10=self._people(low), p50=self._people(mid), p90=self._people(high),
+            domestic=t("scen_w_domestic_unknown", self.lang) if unknown else "",
+            top=scenario_views.input_name(self.sensitivity["input"].iloc[0], self.lang),
             draws=format_number(self.scenario.draws, self.lang),
             ms=format_number(round(self.last_update_seconds * 1000), self.lang),
         )  # fmt: skip
         self.result.value = _bold(html.escape(text))
 
+    def _people(self, value: float) -> str:
+        return format_number(round(float(value)), self.lang, 0)
+
     # ------------------------------------------------------------------ saving
 
     def save(self, _button: object = None) -> Path | None:
-        """Write the current scenario to ``params/<name>.yaml``; refuses to overwrite unless
-        the "overwrite" box is ticked. Returns the path written, or None."""
+        """Write what the current scenario changes from the baseline to ``params/<name>.yaml``;
+        refuses to overwrite unless the "overwrite" box is ticked. Returns the path, or None."""
         try:
             path = scenario_path(self.save_name.value, self.directory)
         except ValueError:
@@ -299,8 +351,9 @@ class ScenarioExplorer:
             return None
         try:
             save_scenario(
-                self.scenario, path, overwrite=self.overwrite.value, comment=SAVED_COMMENT
-            )
+                self.scenario, path, self.base, overwrite=self.overwrite.value,
+                comment=SAVED_COMMENT,
+            )  # fmt: skip
         except FileExistsError:
             self.status.value = html.escape(t("scen_w_exists", self.lang, path=display_name(path)))
             return None

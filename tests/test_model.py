@@ -1,4 +1,5 @@
-"""The demand/supply/gap model: the report's figures, each mechanism, and the Monte Carlo."""
+"""The scenario model: need by sector and year, options' capacity, uncovered need, readings,
+the one-at-a-time sensitivity view."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ import pytest
 
 from atmp_lib import model, scenario
 from atmp_lib.facts import get_fact
-from atmp_lib.paths import params_dir
-from atmp_lib.scenario import Scenario
+from atmp_lib.scenario import Basis, Scenario
+
+#: Periods and populations unlike the shipped ones, so that a wrong period or a swapped
+#: population shows in the numbers.
+FIXTURE_BASIS = Basis(
+    need_period_years=4, ccrm_period_years=10, population_sweden=10_000_000,
+    population_uk=50_000_000,
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -16,206 +23,293 @@ def base() -> Scenario:
     return scenario.load_default_scenario()
 
 
-def certain(base: Scenario, **changes) -> Scenario:
-    """The scenario without uncertainty: no band, CCRM Nordic at one value."""
-    fixed = {"approx_band_pct": 0, "ccrm_need_low": 75, "ccrm_need_high": 75}
-    return base.replace(**{**fixed, **changes})
+@pytest.fixture(scope="module")
+def basis() -> Basis:
+    return scenario.load_basis()
 
 
-# --------------------------------------------------------------------------- the report
+def point(s: Scenario, b: Basis = FIXTURE_BASIS, ccrm_need: float | None = None):
+    return model.point_projection(s, b, ccrm_need)
 
 
-def test_baseline_reproduces_460_without_ccrm_nordic(base: Scenario) -> None:
-    assert model.cumulative_demand(base.replace(ccrm_established=False)) == 460
+def sector(projection: model.Projection, name: str) -> np.ndarray:
+    return projection.need[0, model.SECTORS.index(name)]
 
 
-def test_baseline_reproduces_510_to_560_with_ccrm_nordic(base: Scenario) -> None:
-    assert base.ccrm_established
-    assert model.reported_need_range(base) == (510, 560)
+def source(projection: model.Projection, name: str) -> np.ndarray:
+    return projection.capacity[0, model.SOURCES.index(name)]
 
 
-def test_named_ccrm_files_give_the_ends_of_the_range() -> None:
-    named = scenario.named_scenarios()
-    assert model.cumulative_demand(named["no_ccrm"]) == 460
-    assert model.cumulative_demand(named["ccrm_50"]) == 510
-    assert model.cumulative_demand(named["ccrm_100"]) == 560
+# --------------------------------------------------------------------------- need
 
 
-def test_totals_are_the_sums_of_the_stated_needs(facts, base: Scenario) -> None:
-    needs = [get_fact(facts, fid) for fid in ("need_companies", "need_healthcare")]
-    low, high = get_fact(facts, "need_ccrm_nordic").bounds
-    stated = sum(need.value for need in needs)
-    assert model.reported_need_range(base) == (stated + low, stated + high)
-    # the report's "över 500" holds for the whole range, and not without CCRM Nordic
-    over = get_fact(facts, "need_total")
-    assert over.qualifier == "at_least"
-    assert stated < over.value < stated + low
+def test_need_is_each_stated_figure_spread_over_its_period(base: Scenario) -> None:
+    projection = point(base)
+    assert sector(projection, "companies").tolist() == [100.0] * 5  # 400 over 4 years
+    assert sector(projection, "healthcare").tolist() == [15.0] * 5
+    assert projection.series("cumulative_need")[0, -1] == 5 * 115
 
 
-def test_uncertain_inputs_are_the_approximate_and_range_facts(facts) -> None:
-    for fact_id in model.BANDED_FIELDS.values():
-        assert get_fact(facts, fact_id).qualifier == "approx"
-    assert get_fact(facts, model.RANGE_FACT).qualifier == "range"
+def test_defaults_reproduce_the_stated_need_over_the_survey_period(base, basis, facts) -> None:
+    stated = get_fact(facts, "need_companies").value + get_fact(facts, "need_healthcare").value
+    assert basis.need_period_years == base.horizon_years == 5
+    assert point(base, basis).series("cumulative_need")[0, -1] == pytest.approx(stated)
 
 
-# --------------------------------------------------------------------------- demand
+def test_extra_growth_compounds_the_companies_need_only(base: Scenario) -> None:
+    grown = point(base.replace(company_extra_growth_pct=10))
+    assert sector(grown, "companies") == pytest.approx([100 * 1.1**k for k in range(5)])
+    assert sector(grown, "healthcare").tolist() == [15.0] * 5
 
 
-def test_need_is_spread_evenly_over_the_survey_period(base: Scenario) -> None:
-    demand = model.point_projection(base.replace(ccrm_established=False)).demand[0]
-    companies, healthcare, ccrm = demand
-    assert companies.tolist() == [base.need_companies / base.need_period_years] * 5
-    assert healthcare.tolist() == [base.need_healthcare / base.need_period_years] * 5
-    assert ccrm.tolist() == [0] * 5
+def test_ccrm_nordic_counts_only_if_established(base: Scenario) -> None:
+    assert not base.ccrm_nordic_established
+    assert sector(point(base), "ccrm_nordic").tolist() == [0.0] * 5
 
 
-def test_extra_growth_compounds_the_companies_need(base: Scenario) -> None:
-    grown = model.point_projection(base.replace(company_extra_growth_pct=10)).demand[0, 0]
-    yearly = base.need_companies / base.need_period_years
-    assert grown == pytest.approx([yearly * 1.1**year for year in range(5)])
+def test_ccrm_nordic_counts_from_its_start_year_over_its_own_period(base: Scenario) -> None:
+    established = base.replace(ccrm_nordic_established=True, ccrm_start_lag_years=3)
+    need = sector(point(established, ccrm_need=80), "ccrm_nordic")
+    assert need.tolist() == [0, 0, 0, 8.0, 8.0]  # 80 over 10 years, from the fourth year
+    assert established.start_year("ccrm") == established.first_year + 3
 
 
-def test_ccrm_counts_from_its_start_year(base: Scenario) -> None:
-    late = certain(base, ccrm_start_year=base.first_year + 3)
-    ccrm = model.point_projection(late).demand[0, 2]
-    assert ccrm.tolist() == [0, 0, 0, 15, 15]
+def test_ccrm_nordic_at_the_middle_of_its_range_by_default(base: Scenario) -> None:
+    established = base.replace(ccrm_nordic_established=True, ccrm_start_lag_years=0)
+    middle = (base.ccrm_need_low + base.ccrm_need_high) / 2
+    assert sector(point(established), "ccrm_nordic")[0] == middle / 10
 
 
-def test_healthcare_losses_move_need_from_companies_to_healthcare(base: Scenario) -> None:
-    plain = model.point_projection(base).demand[0]
-    lossy = model.point_projection(base.replace(healthcare_loss_pct=10)).demand[0]
-    hires = base.need_healthcare / base.need_period_years
-    expected_loss = np.array([0, 1, 2, 3, 4]) * hires * 0.10
-    assert lossy[1] - plain[1] == pytest.approx(expected_loss)
-    assert plain[0] - lossy[0] == pytest.approx(expected_loss)
-    assert lossy.sum() == pytest.approx(plain.sum())
+# --------------------------------------------------------------------------- capacity
 
 
-def test_horizon_beyond_the_period_keeps_the_yearly_rate(base: Scenario) -> None:
-    long = base.replace(horizon_years=10, ccrm_established=False)
-    assert model.cumulative_demand(long) == 2 * 460
+def test_no_option_switched_on_adds_nothing(base: Scenario) -> None:
+    projection = point(base)
+    assert not projection.capacity.any()
+    assert projection.series("uncovered").tolist() == projection.series("need").tolist()
 
 
-# --------------------------------------------------------------------------- supply
+def test_apprenticeships_at_the_uk_rate_from_their_start(base: Scenario) -> None:
+    on = base.replace(apprenticeship_enabled=True, apprenticeship_uk_places=120,
+                      apprenticeship_duration_years=3, apprenticeship_start_lag_years=2)
+    expected = 120 * 10_000_000 / 50_000_000 / 3  # UK places scaled to Sweden, per year
+    assert source(point(on), "apprenticeship") == pytest.approx([0, 0, expected, expected,
+                                                                 expected])  # fmt: skip
 
 
-def test_supply_options(base: Scenario) -> None:
-    parts = model.supply_components(base.replace(apprenticeship_enabled=True))
-    apprentices = (
-        base.apprentices_per_million * base.population_sweden / 1e6
-        / base.apprenticeship_duration_years
-    )  # fmt: skip
-    assert parts == {
-        "on_the_job": base.on_the_job_per_year,
-        "apprenticeship": pytest.approx(apprentices),
-        "degree_modules": base.degree_module_graduates_per_year,
-    }
-    assert model.supply_components(base.replace(on_the_job_enabled=False))["on_the_job"] == 0
-    assert model.supply_components(base)["apprenticeship"] == 0
+@pytest.mark.parametrize(
+    ("option", "size", "lag", "value"),
+    [
+        ("degree_modules", "degree_modules_graduates_per_year", 4, 30),
+        ("training_centre", "training_centre_trained_per_year", 1, 15),
+    ],
+)
+def test_training_options_add_their_size_from_their_start(base, option, size, lag, value) -> None:
+    on = base.replace(**{f"{option}_enabled": True, size: value, f"{option}_start_lag_years": lag})
+    expected = [0.0] * lag + [float(value)] * (5 - lag)
+    assert source(point(on), option).tolist() == expected
+    off = on.replace(**{f"{option}_enabled": False})
+    assert not source(point(off), option).any()
 
 
-def test_recruitment_abroad_is_a_share_of_the_need(base: Scenario) -> None:
-    abroad = model.point_projection(base.replace(recruited_abroad_share=20))
-    domestic = sum(model.supply_components(base).values())
-    assert abroad.supply_total[0] == pytest.approx(domestic + 0.2 * abroad.demand_total[0])
+def test_recruitment_abroad_is_a_share_of_the_companies_need_only(base: Scenario) -> None:
+    on = base.replace(recruited_abroad_enabled=True, recruited_abroad_share=20,
+                      recruited_abroad_start_lag_years=1, company_extra_growth_pct=5)
+    projection = point(on)
+    companies = sector(projection, "companies")
+    assert source(projection, "recruited_abroad")[0] == 0
+    assert source(projection, "recruited_abroad")[1:] == pytest.approx(0.2 * companies[1:])
 
 
-def test_gap_is_demand_minus_supply_and_accumulates(base: Scenario) -> None:
-    projection = model.point_projection(base.replace(degree_module_graduates_per_year=12.5))
-    gap = projection.demand_total - projection.supply_total
-    assert projection.series("gap").tolist() == gap.tolist()
-    assert projection.series("cumulative_gap")[0] == pytest.approx(np.cumsum(gap[0]))
+def test_uncovered_need_is_need_minus_capacity_and_accumulates(base: Scenario) -> None:
+    on = base.with_every_option()
+    projection = point(on)
+    need, capacity = projection.series("need")[0], projection.series("capacity")[0]
+    assert projection.series("uncovered")[0] == pytest.approx(need - capacity)
+    assert projection.series("cumulative_uncovered")[0] == pytest.approx(np.cumsum(need - capacity))
+    assert capacity == pytest.approx(projection.capacity[0].sum(axis=0))
 
 
-def test_sector_supplies_add_up_to_the_total(base: Scenario) -> None:
-    projection = model.monte_carlo(base.replace(recruited_abroad_share=30), draws=500)
-    sectors = sum(projection.sector_supply(sector) for sector in model.SECTORS)
-    assert sectors == pytest.approx(projection.supply_total)
-    frame = model.project(base)
-    by_year = frame[frame["sector"] != model.TOTAL].groupby("year")[["demand", "gap"]].sum()
-    totals = frame[frame["sector"] == model.TOTAL].set_index("year")[["demand", "gap"]]
-    assert by_year.to_numpy() == pytest.approx(totals.to_numpy())
+def test_uncovered_need_may_go_below_zero(base: Scenario) -> None:
+    crowded = base.replace(domestic_training_per_year=500, need_companies=0, need_healthcare=0)
+    assert point(crowded).series("cumulative_uncovered")[0, -1] == -5 * 500
 
 
-def test_places_needed_close_the_gap_by_the_last_year(base: Scenario) -> None:
-    fixed = certain(base)
-    places = model.places_needed(model.point_projection(fixed))[0]
-    expected = model.point_projection(fixed).cumulative_gap_total[0, -1] / fixed.horizon_years
-    assert places == pytest.approx(expected)
-    closed = fixed.replace(degree_module_graduates_per_year=places)
-    assert model.point_projection(closed).cumulative_gap_total[0, -1] == pytest.approx(0, abs=1e-9)
+# --------------------------------------------------------------------------- today's training
 
 
-def test_no_places_needed_when_supply_exceeds_demand(base: Scenario) -> None:
-    flooded = base.replace(degree_module_graduates_per_year=1000)
-    assert model.places_needed(model.point_projection(flooded)).tolist() == [0]
+def test_unknown_domestic_training_is_not_subtracted(base: Scenario) -> None:
+    projection = point(base)
+    assert base.domestic_training_per_year is None
+    assert not projection.domestic_known
+    assert not source(projection, model.DOMESTIC).any()
 
 
-# --------------------------------------------------------------------------- Monte Carlo
+def test_entered_domestic_training_is_subtracted_every_year(base: Scenario) -> None:
+    known = point(base.replace(domestic_training_per_year=12))
+    assert known.domestic_known
+    assert source(known, model.DOMESTIC).tolist() == [12.0] * 5
+    unknown = point(base).series("cumulative_uncovered")[0, -1]
+    assert known.series("cumulative_uncovered")[0, -1] == unknown - 5 * 12
 
 
-def test_draws_stay_within_the_band_and_the_range(base: Scenario) -> None:
-    inputs = model.draw_inputs(base, draws=20_000)
-    band = base.approx_band_pct / 100
-    assert inputs.need_companies.min() >= base.need_companies * (1 - band)
-    assert inputs.need_companies.max() <= base.need_companies * (1 + band)
-    assert inputs.need_healthcare.min() >= base.need_healthcare * (1 - band)
-    assert base.ccrm_need_low <= inputs.ccrm_need.min() < inputs.ccrm_need.max() <= 100
-    # uniform: the mean sits in the middle of the range
-    assert inputs.ccrm_need.mean() == pytest.approx(75, abs=1)
+# --------------------------------------------------------------------------- readings of "ca"
 
 
-def test_monte_carlo_is_seeded(base: Scenario) -> None:
-    first = model.monte_carlo(base, draws=1000).cumulative_gap_total
-    again = model.monte_carlo(base, draws=1000).cumulative_gap_total
-    other = model.monte_carlo(base.replace(seed=base.seed + 1), draws=1000).cumulative_gap_total
+@pytest.mark.parametrize(
+    ("changes", "widths"),
+    [
+        ({"approx_reading": "band", "approx_band_pct": 10}, (40, 6)),
+        ({"approx_reading": "band", "approx_band_pct": 25}, (100, 15)),
+        ({"approx_reading": "rounded"}, (50, 5)),  # nearest 100 and 10
+        ({"approx_reading": "rounded", "rounding_step_companies": 50,
+          "rounding_step_healthcare": 5}, (25, 2.5)),
+    ],
+)  # fmt: skip
+def test_each_reading_gives_its_half_width(base: Scenario, changes, widths) -> None:
+    assert model.half_widths(base.replace(**changes)) == pytest.approx(widths)
+
+
+@pytest.mark.parametrize("reading", ["band", "rounded"])
+def test_draws_stay_within_the_reading_and_the_range(base: Scenario, reading: str) -> None:
+    chosen = base.replace(approx_reading=reading, ccrm_nordic_established=True, draws=20_000)
+    inputs = model.draw_inputs(chosen)
+    ranges = model.approximate_ranges(chosen)
+    for name in model.APPROXIMATE_INPUTS:
+        low, high = ranges[name]
+        values = getattr(inputs, name)
+        assert low <= values.min() and values.max() <= high
+        assert values.min() < low + 0.01 * (high - low)  # the draws fill the range
+        assert values.max() > high - 0.01 * (high - low)
+    assert chosen.ccrm_need_low <= inputs.ccrm_need.min()
+    assert inputs.ccrm_need.max() <= chosen.ccrm_need_high
+
+
+def test_the_readings_give_different_bands(base: Scenario, basis: Basis) -> None:
+    band = model.end_of_horizon(model.monte_carlo(base, basis))["cumulative_uncovered"]
+    rounded = model.end_of_horizon(
+        model.monte_carlo(base.replace(approx_reading="rounded"), basis)
+    )["cumulative_uncovered"]
+    assert band[1] == pytest.approx(rounded[1], abs=2)
+    assert rounded[2] - rounded[0] > band[2] - band[0]  # ±55 is wider than ±46
+
+
+def test_monte_carlo_is_seeded(base: Scenario, basis: Basis) -> None:
+    first = model.monte_carlo(base, basis).series("cumulative_uncovered")
+    again = model.monte_carlo(base, basis).series("cumulative_uncovered")
+    other = model.monte_carlo(base.replace(seed=7), basis).series("cumulative_uncovered")
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
+    assert model.monte_carlo(base, basis, draws=123).draws == 123
 
 
-def test_without_uncertainty_every_percentile_is_the_point_value(base: Scenario) -> None:
-    fixed = certain(base)
-    bands = model.total_percentiles(model.monte_carlo(fixed, draws=100))
-    point = model.point_projection(fixed)
-    for quantity in model.QUANTITIES:
-        expected = point.series(quantity)[0]
-        assert bands[quantity] == pytest.approx(np.vstack([expected] * 3))
+def test_without_uncertainty_every_percentile_is_the_point_value(base, basis) -> None:
+    exact = base.replace(approx_band_pct=0, ccrm_nordic_established=True, ccrm_need_low=70,
+                         ccrm_need_high=70)  # fmt: skip
+    result = model.end_of_horizon(model.monte_carlo(exact, basis, draws=50))
+    expected = model.cumulative_uncovered(exact, basis)
+    assert result["cumulative_uncovered"] == pytest.approx([expected] * 3)
 
 
-def test_percentiles_match_numpy(base: Scenario) -> None:
-    values = np.random.default_rng(7).normal(size=(1001, 3, 4))
-    assert model.percentiles(values) == pytest.approx(np.percentile(values, [10, 50, 90], axis=0))
-    assert model.percentiles(values[:2]) == pytest.approx(
-        np.percentile(values[:2], [10, 50, 90], axis=0)
-    )
+def test_percentiles_match_numpy(base: Scenario, basis: Basis) -> None:
+    values = model.monte_carlo(base, basis, draws=1001).series("cumulative_uncovered")
+    assert model.percentiles(values) == pytest.approx(np.percentile(values, (10, 50, 90), axis=0))
 
 
-def test_percentiles_are_ordered_and_bracket_the_point(base: Scenario) -> None:
-    summary = model.summary(model.monte_carlo(base), sectors=True)
-    assert (summary["p10"] <= summary["p50"]).all()
-    assert (summary["p50"] <= summary["p90"]).all()
-    assert set(summary["sector"]) == {model.TOTAL, *model.SECTORS}
-    assert len(summary) == len(model.QUANTITIES) * 4 * base.horizon_years
-    last = summary[(summary["sector"] == model.TOTAL) & (summary["quantity"] == "cumulative_gap")]
-    point = model.point_projection(base).cumulative_gap_total[0, -1]
-    assert last["p10"].iloc[-1] < point < last["p90"].iloc[-1]
-
-
-def test_compare_runs_each_scenario_with_its_own_settings() -> None:
-    named = {name: scenario.load_scenario(params_dir() / f"{name}.yaml")
-             for name in ("no_ccrm", "ccrm_50", "ccrm_100")}  # fmt: skip
-    table = model.compare(named)
-    assert table["scenario"].tolist() == list(named)
-    assert (table["gap_p10"] <= table["gap_p50"]).all()
-    assert (table["gap_p50"] <= table["gap_p90"]).all()
-    gaps = table.set_index("scenario")["gap_p50"]
-    # a fixed CCRM Nordic need adds that need, minus nothing, to the gap
-    assert gaps["ccrm_50"] - gaps["no_ccrm"] == pytest.approx(50, abs=1e-6)
-    assert gaps["ccrm_100"] - gaps["no_ccrm"] == pytest.approx(100, abs=1e-6)
-    single = model.end_of_horizon(model.monte_carlo(named["ccrm_50"]))["cumulative_gap"]
-    assert table.set_index("scenario").loc["ccrm_50", "gap_p90"] == single[2]
+def test_summary_has_every_quantity_and_year(base: Scenario, basis: Basis) -> None:
+    frame = model.summary(model.monte_carlo(base, basis, draws=200))
+    assert len(frame) == len(model.QUANTITIES) * base.horizon_years
+    assert (frame["p10"] <= frame["p50"]).all() and (frame["p50"] <= frame["p90"]).all()
 
 
 def test_series_rejects_an_unknown_quantity(base: Scenario) -> None:
-    with pytest.raises(ValueError, match="quantity 'loss' is not one of demand, supply"):
-        model.point_projection(base).series("loss")
+    with pytest.raises(ValueError, match="quantity 'gap' is not one of"):
+        point(base).series("gap")
+
+
+# --------------------------------------------------------------------------- the survey's totals
+
+
+def test_need_check_adds_up_the_stated_figures_under_each_reading(base, facts) -> None:
+    companies = get_fact(facts, "need_companies").value
+    healthcare = get_fact(facts, "need_healthcare").value
+    low, high = get_fact(facts, "need_ccrm_nordic").bounds
+    check = model.need_check(base).set_index("row")
+    stated = companies + healthcare
+    band = base.approx_band_pct / 100
+    assert check.loc["without_ccrm", ["stated_low", "stated_high"]].tolist() == [stated, stated]
+    assert check.loc["without_ccrm", "band_low"] == pytest.approx(stated * (1 - band))
+    assert check.loc["without_ccrm", "band_high"] == pytest.approx(stated * (1 + band))
+    half = (base.rounding_step_companies + base.rounding_step_healthcare) / 2
+    assert check.loc["without_ccrm", "rounded_high"] == stated + half
+    assert check.loc["with_ccrm", ["stated_low", "stated_high"]].tolist() == [stated + low,
+                                                                           stated + high]
+    assert check.loc["with_ccrm", "band_high"] == pytest.approx(stated * (1 + band) + high)
+
+
+def test_over_500_is_reachable_without_ccrm_only_near_the_top_of_the_band(base, facts) -> None:
+    threshold = get_fact(facts, "need_total").value
+    check = model.need_check(base).set_index("row")
+    assert check.loc["without_ccrm", "stated_high"] < threshold
+    assert check.loc["without_ccrm", "band_high"] > threshold
+    assert check.loc["with_ccrm", "stated_low"] > threshold
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def test_tornado_varies_one_input_at_a_time_across_its_declared_range(base, basis) -> None:
+    on = base.with_every_option()
+    frame = model.tornado(on, basis, scenario.sensitivity_ranges(on)).set_index("input")
+    row = frame.loc["degree_modules_graduates_per_year"]
+    low, high = scenario.SPECS["degree_modules_graduates_per_year"].bounds()
+    assert (row["low"], row["high"]) == (low, high)
+    running = 5 - on.degree_modules_start_lag_years
+    base_value = model.cumulative_uncovered(on, basis)
+    assert row["base"] == pytest.approx(base_value)
+    assert row["at_low"] == pytest.approx(
+        base_value + (on.degree_modules_graduates_per_year - low) * running
+    )
+    assert row["swing"] == pytest.approx((high - low) * running)
+
+
+def test_tornado_is_ranked_by_swing(base: Scenario, basis: Basis) -> None:
+    on = base.with_every_option().replace(ccrm_nordic_established=True)
+    frame = model.tornado(on, basis, scenario.sensitivity_ranges(on))
+    assert frame["swing"].is_monotonic_decreasing
+    assert frame["swing"].iloc[0] > frame["swing"].iloc[-1]
+    assert model.CCRM_NEED in set(frame["input"])
+
+
+def test_tornado_leaves_out_options_switched_off_and_ccrm_when_not_established(
+    base: Scenario, basis: Basis
+) -> None:
+    frame = model.tornado(base, basis, scenario.sensitivity_ranges(base))
+    assert set(frame["input"]) == {"need_companies", "need_healthcare",
+                                   "company_extra_growth_pct"}  # fmt: skip
+    apprentices = base.replace(apprenticeship_enabled=True)
+    inputs = set(model.tornado(apprentices, basis, scenario.sensitivity_ranges(apprentices))
+                 ["input"])  # fmt: skip
+    assert {"apprenticeship_uk_places", "apprenticeship_start_lag_years"} <= inputs
+    assert "degree_modules_graduates_per_year" not in inputs
+
+
+def test_tornado_ranges_of_ca_figures_follow_the_reading(base: Scenario, basis: Basis) -> None:
+    rounded = base.replace(approx_reading="rounded", rounding_step_companies=50)
+    frame = model.tornado(rounded, basis, {}).set_index("input")
+    assert (frame.loc["need_companies", "low"], frame.loc["need_companies", "high"]) == (375, 425)
+
+
+# --------------------------------------------------------------------------- named scenarios
+
+
+def test_compare_runs_each_scenario_with_its_own_settings(base: Scenario, basis: Basis) -> None:
+    named = {"baseline": base, "centre": base.replace(training_centre_enabled=True, draws=500)}
+    frame = model.compare(named, basis).set_index("scenario")
+    assert frame.loc["centre", "draws"] == 500
+    lag, size = base.training_centre_start_lag_years, base.training_centre_trained_per_year
+    assert frame.loc["centre", "capacity_p50"] == pytest.approx((5 - lag) * size)
+    assert frame.loc["baseline", "uncovered_p50"] == pytest.approx(
+        frame.loc["baseline", "need_p50"]
+    )
+    assert not frame["domestic_known"].any()

@@ -214,6 +214,19 @@ def test_parameters_cell_literals_are_read_without_executing() -> None:
     assert parameters["share_pct"].line == 4
 
 
+def test_declared_types_are_read_from_annotations_and_type_comments() -> None:
+    source = (
+        'lang = "en"\n'
+        "share: float = 15.0  # share of the need (%)\n"
+        "known = None  # type: Optional[float] people a year; empty when not known\n"
+    )
+    parameters, problems = params.parse_parameters(source, "nb.ipynb")
+    assert problems == []
+    assert [p.type_name for p in parameters.values()] == ["str", "float", "Optional[float]"]
+    assert parameters["known"].default is None
+    assert params.type_matches(12, parameters["known"].default)  # None stays open
+
+
 def test_non_literal_in_parameters_cell_names_notebook_and_line() -> None:
     source = 'lang = "en"\nseed = random.randint(0, 9)\nimport os\nx, y = 1, 2\n'
     _, problems = params.parse_parameters(source, "notebooks/03_survey.ipynb")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import ipywidgets
 import pytest
+import yaml
 
 from atmp_lib import datasets, model, scenario, scenario_views, widgets
 from atmp_lib.i18n import t
-from atmp_lib.scenario import FIELD_NAMES, GROUPS, Scenario
+from atmp_lib.scenario import FIELD_NAMES, GROUPS, SPECS, Basis, Scenario
 
 
 @pytest.fixture(scope="module")
@@ -18,17 +19,27 @@ def base() -> Scenario:
 
 
 @pytest.fixture(scope="module")
+def basis() -> Basis:
+    return scenario.load_basis()
+
+
+@pytest.fixture(scope="module")
 def note() -> str:
     return scenario_views.model_source_note(datasets.load("facts"), "sv")
 
 
 @pytest.fixture
-def explorer(base: Scenario, note: str, tmp_path: Path) -> widgets.ScenarioExplorer:
-    return widgets.ScenarioExplorer(base, "sv", note, "grund", directory=tmp_path)
+def explorer(base: Scenario, basis: Basis, note: str, tmp_path: Path) -> widgets.ScenarioExplorer:
+    return widgets.ScenarioExplorer(base, basis, "sv", note, "grund", directory=tmp_path,
+                                    base=base)  # fmt: skip
 
 
-def expected_bands(current: Scenario) -> dict:
-    return model.total_percentiles(model.monte_carlo(current))
+def expected_bands(current: Scenario, basis: Basis) -> dict:
+    return model.total_percentiles(model.monte_carlo(current, basis))
+
+
+def last_uncovered(explorer: widgets.ScenarioExplorer) -> float:
+    return explorer.cumulative_chart.trace_y(1)[-1]
 
 
 # --------------------------------------------------------------------------- controls
@@ -38,18 +49,40 @@ def test_one_control_per_field_initialised_from_the_scenario(base: Scenario) -> 
     controls = widgets.make_controls(base, "sv")
     assert list(controls) == list(FIELD_NAMES)
     for name, control in controls.items():
-        assert control.value == getattr(base, name), name
+        assert widgets.control_value(name, control) == getattr(base, name), name
         assert control.description == t(f"param_{name}", "sv")
-        if scenario.SPECS[name].kind is bool:
+        if SPECS[name].kind is bool:
             assert isinstance(control, ipywidgets.Checkbox)
 
 
-def test_control_ranges_are_the_fields_ranges(base: Scenario) -> None:
+def test_control_ranges_are_the_declared_ranges(base: Scenario) -> None:
     controls = widgets.make_controls(base, "en")
-    assert (controls["ccrm_need_low"].min, controls["ccrm_need_low"].max) == (50, 100)
-    assert (controls["horizon_years"].min, controls["horizon_years"].max) == (1, 30)
+    for name in ("ccrm_need_low", "degree_modules_graduates_per_year", "recruited_abroad_share",
+                 "apprenticeship_uk_places", "horizon_years", "first_year"):  # fmt: skip
+        assert (controls[name].min, controls[name].max) == SPECS[name].bounds(), name
     assert isinstance(controls["recruited_abroad_share"], ipywidgets.FloatSlider)
-    assert isinstance(controls["population_sweden"], ipywidgets.BoundedIntText)
+    assert isinstance(controls["need_companies"], ipywidgets.BoundedFloatText)
+
+
+def test_choices_are_dropdowns(base: Scenario) -> None:
+    controls = widgets.make_controls(base, "sv")
+    reading = controls["approx_reading"]
+    assert isinstance(reading, ipywidgets.Dropdown)
+    assert dict(reading.options) == {"±-intervall": "band", "avrundat": "rounded"}
+    step = controls["rounding_step_companies"]
+    assert isinstance(step, ipywidgets.Dropdown) and list(step.options) == [50, 100]
+
+
+def test_todays_training_is_an_optional_number_box(base: Scenario) -> None:
+    box = widgets.make_controls(base, "sv")["domestic_training_per_year"]
+    assert isinstance(box, ipywidgets.Text)
+    assert (box.value, box.placeholder) == ("", "okänt enligt källorna")
+    assert widgets.control_value("domestic_training_per_year", box) is None
+    box.value = " 12,5 "
+    assert widgets.control_value("domestic_training_per_year", box) == 12.5
+    box.value = "tolv"
+    with pytest.raises(widgets.NotANumber):
+        widgets.control_value("domestic_training_per_year", box)
 
 
 def test_controls_are_grouped_in_tabs_titled_in_the_language(explorer) -> None:
@@ -58,6 +91,14 @@ def test_controls_are_grouped_in_tabs_titled_in_the_language(explorer) -> None:
     assert list(tabs.titles) == [t(f"group_{group}", "sv") for group in GROUPS]
     shown = [control for page in tabs.children for control in page.children]
     assert sorted(id(c) for c in shown) == sorted(id(c) for c in explorer.controls.values())
+    assert tabs.children[0].children[0] is explorer.controls["first_year"]  # moved in the lab test
+
+
+def test_levers_of_options_switched_off_are_greyed_out(explorer) -> None:
+    assert explorer.controls["training_centre_trained_per_year"].disabled
+    assert not explorer.controls["training_centre_enabled"].disabled
+    explorer.controls["training_centre_enabled"].value = True
+    assert not explorer.controls["training_centre_trained_per_year"].disabled
 
 
 def test_view_has_a_stable_model_id(explorer) -> None:
@@ -67,23 +108,73 @@ def test_view_has_a_stable_model_id(explorer) -> None:
 # --------------------------------------------------------------------------- callbacks
 
 
-def test_initial_charts_show_the_scenario(explorer, base: Scenario) -> None:
-    bands = expected_bands(base)
-    assert explorer.cumulative_chart.trace_y(1) == pytest.approx(bands["cumulative_gap"][1])
-    assert explorer.projection_chart.trace_y(1) == pytest.approx(bands["demand"][1])
+def test_initial_charts_show_the_scenario(explorer, base: Scenario, basis: Basis) -> None:
+    bands = expected_bands(base, basis)
+    assert explorer.cumulative_chart.trace_y(1) == pytest.approx(
+        bands["cumulative_uncovered"][1], abs=0.05
+    )
+    assert explorer.projection_chart.trace_y(1) == pytest.approx(bands["need"][1], abs=0.05)
     assert "grund" in explorer.projection_chart.title
+    inputs = model.tornado(base, basis, scenario.sensitivity_ranges(base))
+    assert len(explorer.tornado_chart.trace(0, "y")) == len(inputs)
 
 
-def test_changing_a_control_updates_the_model_and_the_charts(explorer, base: Scenario) -> None:
-    before = explorer.cumulative_chart.trace_y(1)
-    explorer.controls["apprenticeship_enabled"].value = True
-    assert explorer.scenario == base.replace(apprenticeship_enabled=True)
+def test_switching_an_option_on_updates_the_model_and_the_charts(explorer, base, basis) -> None:
+    before = last_uncovered(explorer)
+    explorer.controls["degree_modules_enabled"].value = True
+    assert explorer.scenario == base.replace(degree_modules_enabled=True)
     after = explorer.cumulative_chart.trace_y(1)
-    assert after == pytest.approx(expected_bands(explorer.scenario)["cumulative_gap"][1])
-    assert after[-1] < before[-1]
-    supply = explorer.projection_chart.trace_y(3)  # the supply's P50 line
-    assert supply == pytest.approx(expected_bands(explorer.scenario)["supply"][1])
+    expected = expected_bands(explorer.scenario, basis)
+    assert after == pytest.approx(expected["cumulative_uncovered"][1], abs=0.05)
+    running = explorer.scenario.horizon_years - base.degree_modules_start_lag_years
+    assert before - after[-1] == pytest.approx(running * base.degree_modules_graduates_per_year,
+                                               abs=0.1)  # fmt: skip
+    capacity = explorer.projection_chart.trace_y(3)  # the capacity's P50 line
+    assert capacity == pytest.approx(expected["capacity"][1], abs=0.05)
     assert explorer.projection_chart.title.endswith(t("scen_name_explored", "sv"))
+
+
+def test_the_sensitivity_view_follows_the_options(explorer) -> None:
+    labels = explorer.tornado_chart.trace(0, "y")
+    explorer.controls["training_centre_enabled"].value = True
+    more = explorer.tornado_chart.trace(0, "y")
+    assert len(more) == len(labels) + 2  # its size and its start lag
+    assert any(t("param_training_centre_trained_per_year", "sv") in label for label in more)
+    assert explorer.sensitivity["swing"].is_monotonic_decreasing
+    top = scenario_views.input_name(explorer.sensitivity["input"].iloc[0], "sv")
+    assert more[-1].startswith(top)  # the largest swing is drawn at the top
+    assert f"Känsligast för: {top}" in explorer.result.value
+
+
+def test_entered_domestic_training_is_subtracted(explorer) -> None:
+    before = last_uncovered(explorer)
+    assert "inte avdragen" in explorer.result.value
+    explorer.controls["domestic_training_per_year"].value = "12"
+    assert explorer.scenario.domestic_training_per_year == 12
+    assert last_uncovered(explorer) == pytest.approx(before - 12 * 5, abs=0.1)
+    assert "inte avdragen" not in explorer.result.value
+    explorer.controls["domestic_training_per_year"].value = ""
+    assert explorer.scenario.domestic_training_per_year is None
+
+
+def test_text_in_the_number_box_is_reported_and_not_applied(explorer, base: Scenario) -> None:
+    explorer.controls["domestic_training_per_year"].value = "många"
+    assert explorer.scenario == base
+    assert explorer.status.value.startswith("Inte tillämpat: ”många” är inte ett tal")
+
+
+def test_out_of_range_settings_are_reported_and_not_applied(explorer, base: Scenario) -> None:
+    explorer.controls["domestic_training_per_year"].value = "900"
+    assert explorer.scenario == base
+    assert "domestic_training_per_year" in explorer.status.value
+    assert explorer.status.value.startswith("Inte tillämpat")
+
+
+def test_the_reading_of_ca_changes_the_band(explorer) -> None:
+    band = explorer.cumulative_chart.trace_y(0)
+    explorer.controls["approx_reading"].value = "rounded"
+    assert explorer.scenario.approx_reading == "rounded"
+    assert explorer.cumulative_chart.trace_y(0) != band
 
 
 def test_chart_is_updated_in_place(explorer) -> None:
@@ -95,16 +186,12 @@ def test_chart_is_updated_in_place(explorer) -> None:
     assert figure["data"][1]["y"] == explorer.cumulative_chart.trace_y(1)
 
 
-def test_horizon_change_updates_years_and_keeps_ccrm_start_inside(explorer) -> None:
-    explorer.controls["ccrm_start_year"].value = 2025
+def test_horizon_change_updates_the_years(explorer) -> None:
     explorer.controls["horizon_years"].value = 2
     assert explorer.scenario.horizon_years == 2
-    assert explorer.scenario.ccrm_start_year == 2023
-    assert explorer.controls["ccrm_start_year"].max == 2023
     assert explorer.cumulative_chart.figure["data"][1]["x"] == [2022, 2023]
-    explorer.controls["first_year"].value = 2030
-    assert explorer.scenario.ccrm_start_year == 2030
-    assert explorer.controls["ccrm_start_year"].min == 2030
+    explorer.controls["first_year"].value = 2025
+    assert explorer.projection_chart.figure["data"][1]["x"] == [2025, 2026]
 
 
 def test_ccrm_range_stays_ordered(explorer) -> None:
@@ -113,36 +200,31 @@ def test_ccrm_range_stays_ordered(explorer) -> None:
     assert (explorer.scenario.ccrm_need_low, explorer.scenario.ccrm_need_high) == (60, 60)
 
 
-def test_invalid_settings_are_reported_and_not_applied(explorer, base: Scenario) -> None:
-    start = explorer.controls["ccrm_start_year"]
-    start.max = 2100
-    start.value = 2090
-    assert explorer.scenario == base
-    assert "ccrm_start_year" in explorer.status.value
-    assert explorer.status.value.startswith("Inte tillämpat")
-
-
 def test_result_line_quotes_the_current_percentiles(explorer) -> None:
     explorer.controls["draws"].value = 2000
-    values = scenario_views.places_values(explorer.projection, explorer.scenario, "sv")
+    mid = model.end_of_horizon(explorer.projection)["cumulative_uncovered"][1]
     assert explorer.projection.draws == 2000
-    assert f"<b>{values['gap50']}</b>" in explorer.result.value
+    assert f"<b>{round(mid)}</b>" in explorer.result.value
     assert "2\u202f000 dragningar" in explorer.result.value
 
 
 # --------------------------------------------------------------------------- saving
 
 
-def test_save_as_writes_a_new_scenario_file(explorer, tmp_path: Path) -> None:
+def test_save_as_writes_what_differs_from_the_baseline(explorer, tmp_path: Path) -> None:
+    explorer.controls["training_centre_enabled"].value = True
     explorer.controls["company_extra_growth_pct"].value = 5.0
-    explorer.save_name.value = "growth_5"
+    explorer.save_name.value = "centre_growth"
     explorer.save_button.click()
-    path = tmp_path / "growth_5.yaml"
+    path = tmp_path / "centre_growth.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data == {"company_extra_growth_pct": 5, "training_centre_enabled": True}
     assert scenario.load_scenario(path) == explorer.scenario
     assert "Sparade" in explorer.status.value
 
 
 def test_save_refuses_to_overwrite_unless_ticked(explorer, tmp_path: Path) -> None:
+    explorer.controls["seed"].value = 5
     explorer.save_name.value = "mine"
     first = explorer.save()
     before = first.read_text(encoding="utf-8")
