@@ -4,7 +4,9 @@ figures that really render in a headless browser; also the report of the real se
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -55,9 +57,22 @@ def offline_problems(page: str, path: Path | None = None) -> list[str]:
     if path is not None and assets.scripts_with_src:
         page = page.replace("<head>", "<head>" + PLOTLY_BANNER, 1)  # loaded once, from a file
     outside_plotly = _without_plotly_js(page)
-    for marker in ("require.js", "require.min.js", "requirejs", "x-mathjax-config",
-                   "mathjax.js", "cdnjs", "jsdelivr", "unpkg", "cdn.plot.ly", 'src="http',
-                   'href="http', "html-manager", "embed-amd", "mermaid"):
+    for marker in (
+        "require.js",
+        "require.min.js",
+        "requirejs",
+        "x-mathjax-config",
+        "mathjax.js",
+        "cdnjs",
+        "jsdelivr",
+        "unpkg",
+        "cdn.plot.ly",
+        'src="http',
+        'href="http',
+        "html-manager",
+        "embed-amd",
+        "mermaid",
+    ):
         if marker in outside_plotly.lower():
             problems.append(f"{marker!r} outside plotly.js")
     if page.count(PLOTLY_BANNER) != 1 or page.count('id="atmp-plotlyjs"') != 1:
@@ -120,7 +135,7 @@ def test_markdown_and_outputs_are_kept(alpha_page: str) -> None:
 
 
 def test_navigation_bar_links_index_and_neighbours(alpha_page: str) -> None:
-    nav = alpha_page[alpha_page.find(publishing.NAV_START):alpha_page.find(publishing.NAV_END)]
+    nav = alpha_page[alpha_page.find(publishing.NAV_START) : alpha_page.find(publishing.NAV_END)]
     assert '<a class="atmp-nav-index" href="../../index.html">Report index</a>' in nav
     assert '<a class="atmp-nav-next" href="02_beta.html" rel="next">Next: Beta title →</a>' in nav
     assert 'class="atmp-nav-prev"' not in nav
@@ -129,8 +144,10 @@ def test_navigation_bar_links_index_and_neighbours(alpha_page: str) -> None:
 def test_table_of_contents_lists_the_page_headings(alpha_page: str) -> None:
     headings = publishing.table_of_contents(alpha_page)
     assert [(level, text) for level, _, text in headings] == [
-        (1, "Alpha title (en)"), (2, "Countries")]
-    toc = alpha_page[alpha_page.find(publishing.TOC_START):alpha_page.find(publishing.TOC_END)]
+        (1, "Alpha title (en)"),
+        (2, "Countries"),
+    ]
+    toc = alpha_page[alpha_page.find(publishing.TOC_START) : alpha_page.find(publishing.TOC_END)]
     for _, anchor, text in headings:
         assert f'<a href="#{anchor}">{text}</a>' in toc
         assert f'id="{anchor}"' in alpha_page
@@ -157,12 +174,23 @@ def test_a_rendered_page_is_finished_for_each_run_without_converting_it_again() 
 
 def test_widget_views_show_their_html_fallback_without_widget_state() -> None:
     nb = read("01_alpha.en.ipynb")
-    nb.cells[-1].outputs.append(nbformat.from_dict({
-        "output_type": "display_data", "metadata": {},
-        "data": {"application/vnd.jupyter.widget-view+json": {
-                     "version_major": 2, "version_minor": 0, "model_id": "m1"},
-                 "text/plain": "VBox(...)", "text/html": "<p>Explorer: open in JupyterLab</p>"},
-    }))
+    nb.cells[-1].outputs.append(
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {
+                    "application/vnd.jupyter.widget-view+json": {
+                        "version_major": 2,
+                        "version_minor": 0,
+                        "model_id": "m1",
+                    },
+                    "text/plain": "VBox(...)",
+                    "text/html": "<p>Explorer: open in JupyterLab</p>",
+                },
+            }
+        )
+    )
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     page = publishing.render_page(nb, lang="en", title="t")
     assert "<p>Explorer: open in JupyterLab</p>" in page
@@ -188,19 +216,32 @@ def test_first_heading_skips_code_fences_and_strips_emphasis() -> None:
 
 def test_entry_page_is_self_contained_and_ordered() -> None:
     groups = [
-        IndexGroup("params/default.yaml · en", "en", {"lang": "en", "countries": ["GB", "US"]}, [
-            IndexEntry("01_a", "First <b>section</b>", "default/en/01_a.html", "succeeded"),
-            IndexEntry("02_b", "Second", None, "failed", "default/en/02_b.ipynb"),
-        ]),
-        IndexGroup("params/default.yaml · sv", "sv", {"lang": "sv"}, [
-            IndexEntry("01_a", "Första", "default/sv/01_a.html", "succeeded"),
-        ]),
+        IndexGroup(
+            "params/default.yaml · en",
+            "en",
+            {"lang": "en", "countries": ["GB", "US"]},
+            [
+                IndexEntry("01_a", "First <b>section</b>", "default/en/01_a.html", "succeeded"),
+                IndexEntry("02_b", "Second", None, "failed", "default/en/02_b.ipynb"),
+            ],
+        ),
+        IndexGroup(
+            "params/default.yaml · sv",
+            "sv",
+            {"lang": "sv"},
+            [
+                IndexEntry("01_a", "Första", "default/sv/01_a.html", "succeeded"),
+            ],
+        ),
     ]
     page = publishing.index_html("RUN-1", "failed", groups, "2025-01-01 00:00 UTC")
     assert offline_problems(page) == ["plotly.js embedded 0 times", "plotly.js is not in <head>"]
     assert "<script" not in page and "<link" not in page
     assert re.findall(r'<a href="([^"]+)">', page) == [
-        "default/en/01_a.html", "default/en/02_b.ipynb", "default/sv/01_a.html"]
+        "default/en/01_a.html",
+        "default/en/02_b.ipynb",
+        "default/sv/01_a.html",
+    ]
     assert "First &lt;b&gt;section&lt;/b&gt;" in page
     assert "<th>countries</th><td>GB, US</td>" in page
     assert page.index("params/default.yaml · en") < page.index("params/default.yaml · sv")
@@ -238,21 +279,50 @@ def real_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "reports"
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = cli.main(["--root", str(PROJECT), "run", "--jobs", "2", "--no-progress",
-                         "--output-dir", str(out)])
+        code = cli.main(
+            [
+                "--root",
+                str(PROJECT),
+                "run",
+                "--jobs",
+                "2",
+                "--no-progress",
+                "--lang",
+                "both",
+                "--output-dir",
+                str(out),
+            ]
+        )
     assert code == 0, stderr.getvalue()
     return out / manifest.LATEST
 
 
 @pytest.mark.slow
+def test_every_number_on_the_pages_is_explained_by_the_claims_register(
+    real_report: Path,
+) -> None:
+    with (real_report / "claims.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    pages = {row["page"] for row in rows}
+    assert len(pages) == 2 * len(real_sections())  # every page, in both languages, states numbers
+    unexplained = [
+        f"{r['page']}: {r['number']} in {r['context']!r}" for r in rows if not r["basis"]
+    ]
+    assert unexplained == []
+    summary = json.loads((real_report / "manifest.json").read_text(encoding="utf-8"))["claims"]
+    assert summary == {"file": "claims.csv", "statements": len(rows), "unexplained": 0}
+
+
+@pytest.mark.slow
 def test_real_sections_make_offline_pages(real_report: Path) -> None:
     names = [s.name for s in real_sections()]
-    pages = sorted(real_report.glob("*/*/*.html"))
+    pages = sorted(real_report.glob("*/en/*.html"))
     assert [p.stem for p in pages] == names
+    pages += sorted(real_report.glob("*/sv/*.html"))
     for page in pages:
         assert offline_problems(page.read_text(encoding="utf-8"), page) == [], page.name
     index = (real_report / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r'<a href="[^"]+/([^"/]+)\.html">', index) == names
+    assert re.findall(r'<a href="[^"]+/([^"/]+)\.html">', index) == names * 2
 
 
 @pytest.mark.slow
