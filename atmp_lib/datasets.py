@@ -35,7 +35,6 @@ NUMERIC_FACT_FIELDS = ("value", "low", "high")
 MAX_FILE_BYTES = 20_000_000  # far above any table of the package; refuses a runaway file
 
 
-DataValidationError = DataError  # a table does not match its schema (``problems`` lists all)
 
 
 @dataclass(frozen=True)
@@ -134,14 +133,14 @@ def table_names(directory: Path | None = None) -> list[str]:
 def load(name: str, directory: Path | None = None) -> pd.DataFrame:
     """Load one table, validated, with typed columns (nullable Int64/Float64/boolean, str).
 
-    Raises ``DataValidationError`` listing every problem when the table is invalid.
+    Raises ``DataError`` listing every problem when the table is invalid.
     """
     directory = directory or default_data_dir()
     resource = _resource(name, directory)
     raw = read_raw(resource, directory)
     problems = _validate(resource, raw, directory)
     if problems:
-        raise DataValidationError(problems)
+        raise DataError(problems)
     return _to_frame(resource, raw)
 
 

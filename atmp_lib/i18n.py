@@ -13,15 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from atmp_lib.errors import LabelError
+
 LANGUAGES = ("en", "sv")
 LABELS_DIR = Path(__file__).resolve().parent / "labels"
-
-
-class LabelError(KeyError):
-    """A label id is unknown, duplicated or lacks a translation."""
-
-    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
-        return str(self.args[0])
 
 
 def check_lang(lang: str) -> str:

@@ -51,14 +51,6 @@ Validator = Callable[[Mapping[str, Any]], Iterable[str]]
 """A rule over a whole parameter mapping; yields messages that name their parameter."""
 
 
-class ParamsError(ValueError):
-    """Parameters or sections are invalid; ``problems`` lists every fault found."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
 # --------------------------------------------------------------------------- value rules
 
 

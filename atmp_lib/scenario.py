@@ -30,6 +30,7 @@ import pandas as pd
 import yaml
 
 from atmp_lib import datasets, params
+from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
 from atmp_lib.i18n import t
 from atmp_lib.normalise import population_of
@@ -57,14 +58,6 @@ CCRM_FACT = "need_ccrm_nordic"
 FILE_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NOT_SCENARIO_FILES = ("default.yaml",)
 UNKNOWN = "unknown"
-
-
-class ScenarioError(ValueError):
-    """A scenario is invalid; ``problems`` lists every fault found."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 Bound = float | str | None
@@ -242,7 +235,7 @@ class Scenario:
     def __post_init__(self) -> None:
         problems = _mapping_problems(dataclasses.asdict(self), prefix="")
         if problems:
-            raise ScenarioError(problems)
+            raise ParameterError(problems)
         for name in FIELD_NAMES:  # 400 given for a float field is stored as 400.0
             object.__setattr__(self, name, _coerce(name, getattr(self, name)))
 
@@ -251,14 +244,14 @@ class Scenario:
         """Build from a mapping with exactly the fields' keys (ints accepted for floats)."""
         problems = validate_scenario_mapping(mapping, source)
         if problems:
-            raise ScenarioError(problems)
+            raise ParameterError(problems)
         return cls(**{name: _coerce(name, mapping[name]) for name in FIELD_NAMES})
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed; the result is validated like any scenario."""
         unknown = [name for name in changes if name not in SPECS]
         if unknown:
-            raise ScenarioError([_unknown_message("", name) for name in unknown])
+            raise ParameterError([_unknown_message("", name) for name in unknown])
         return Scenario.from_mapping({**self.to_mapping(), **changes}, "scenario")
 
     def to_mapping(self) -> dict[str, Any]:
@@ -537,13 +530,13 @@ def read_overrides(path: Path | str) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
-        raise ScenarioError([f"{label}: scenario file not found"]) from None
+        raise ParameterError([f"{label}: scenario file not found"]) from None
     except yaml.YAMLError as error:
-        raise ScenarioError([f"{label}: invalid YAML ({error})"]) from None
+        raise ParameterError([f"{label}: invalid YAML ({error})"]) from None
     data = {} if data is None else data
     problems = validate_scenario_mapping(data, label, partial=True)
     if problems:
-        raise ScenarioError(problems)
+        raise ParameterError(problems)
     return dict(data)
 
 

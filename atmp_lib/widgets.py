@@ -32,6 +32,7 @@ import plotly.io as pio
 from IPython.display import display
 
 from atmp_lib import model, scenario_views
+from atmp_lib.errors import ParameterError
 from atmp_lib.formatting import format_number
 from atmp_lib.i18n import check_lang, t
 from atmp_lib.paths import params_dir
@@ -41,7 +42,6 @@ from atmp_lib.scenario import (
     SPECS,
     Basis,
     Scenario,
-    ScenarioError,
     display_name,
     fields_in_group,
     is_active,
@@ -269,7 +269,7 @@ class ScenarioExplorer:
         except NotANumber as error:
             self.status.value = html.escape(t("scen_w_bad_number", self.lang, text=str(error)))
             return False
-        except ScenarioError as error:
+        except ParameterError as error:
             problem = error.problems[0].removeprefix("controls: ")
             self.status.value = html.escape(t("scen_w_invalid", self.lang, problem=problem))
             return False

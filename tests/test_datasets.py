@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from atmp_lib import datasets
-from atmp_lib.datasets import DataValidationError
+from atmp_lib.errors import DataError
 
 TABLES = datasets.table_names()
 
@@ -80,7 +80,7 @@ def test_validate_all_is_clean() -> None:
 
 def test_wrong_type_is_rejected_naming_file_row_and_column(data_copy: Path) -> None:
     set_cell(data_copy / "facts.csv", "need_companies", "value", "about 400")
-    with pytest.raises(DataValidationError) as caught:
+    with pytest.raises(DataError) as caught:
         datasets.load("facts", data_copy)
     message = str(caught.value)
     assert "data/facts.csv, row" in message

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from atmp_lib import i18n
-from atmp_lib.i18n import LabelError, t
+from atmp_lib.errors import LabelError
+from atmp_lib.i18n import t
 
 LIBRARY = Path(i18n.__file__).resolve().parent
 NOTEBOOKS = LIBRARY.parent / "notebooks"

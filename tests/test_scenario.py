@@ -19,10 +19,11 @@ import yaml
 from atmp_lib import claims, datasets, model, params, scenario
 from atmp_lib import scenario_views as views
 from atmp_lib.engine import cli
+from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
 from atmp_lib.i18n import LANGUAGES, label_rows
 from atmp_lib.paths import Project, notebooks_dir, params_dir, working_on
-from atmp_lib.scenario import FIELD_NAMES, OPTIONS, SPECS, Scenario, ScenarioError
+from atmp_lib.scenario import FIELD_NAMES, OPTIONS, SPECS, Scenario
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = notebooks_dir() / "05_scenarios.ipynb"
@@ -143,7 +144,7 @@ def test_scenario_is_immutable(base: Scenario) -> None:
 def test_replace_validates_and_keeps_the_original(base: Scenario) -> None:
     changed = base.replace(horizon_years=10)
     assert (changed.horizon_years, base.horizon_years) == (10, 5)
-    with pytest.raises(ScenarioError, match="parameter 'horizon_years': 40 is out of range"):
+    with pytest.raises(ParameterError, match="parameter 'horizon_years': 40 is out of range"):
         base.replace(horizon_years=40)
 
 
@@ -349,15 +350,15 @@ def test_save_refuses_to_overwrite_unless_asked(tmp_path: Path, base: Scenario) 
 def test_bad_files_are_rejected_naming_the_file(tmp_path: Path) -> None:
     twice = tmp_path / "twice.yaml"
     twice.write_text("seed: 1\nseed: 2\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"twice.yaml: invalid YAML .*'seed' given twice"):
+    with pytest.raises(ParameterError, match=r"twice.yaml: invalid YAML .*'seed' given twice"):
         scenario.load_scenario(twice)
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("draws: many\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"wrong.yaml: parameter 'draws': 'many' is not a"):
+    with pytest.raises(ParameterError, match=r"wrong.yaml: parameter 'draws': 'many' is not a"):
         scenario.load_scenario(wrong)
     listed = tmp_path / "listed.yaml"
     listed.write_text("- 1\n- 2\n", encoding="utf-8")
-    with pytest.raises(ScenarioError, match="listed.yaml: expected a mapping"):
+    with pytest.raises(ParameterError, match="listed.yaml: expected a mapping"):
         scenario.load_scenario(listed)
 
 
