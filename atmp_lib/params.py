@@ -1,17 +1,15 @@
 """Sections, their parameters cells and YAML parameter files, validated before any kernel starts.
 
 A *section* is a notebook ``notebooks/NN_<name>.ipynb``; its cell tagged ``parameters`` holds
-literal assignments only (``lang = "en"``), read here with :mod:`ast` so that nothing in a
-notebook is executed to learn its parameters. A *parameter file* is a YAML mapping in
-``params/``; it may hold keys for several sections, and each notebook later receives only the
-keys its own parameters cell declares.
+literal assignments only (``lang: str = "en"  # help``), read here with :mod:`ast` so that
+nothing in a notebook is executed to learn its parameters. A *parameter file* is a YAML
+mapping in ``params/``; it may hold keys for several sections, and each notebook later
+receives only the keys its own parameters cell declares.
 
-Validation collects every problem (it never stops at the first) and each message names the
-file and the parameter. Value rules live in :data:`NAME_RULES` and :data:`SUFFIX_RULES`;
-other modules extend them with :func:`register_rule` (one parameter) or
-:func:`register_validator` (several parameters at once, e.g. a scenario-model dataclass).
-A module that registers must be imported before validation: list it in
-:data:`EXTENSION_MODULES`.
+The rules come from the sections' declarations (:mod:`atmp_lib.parameters`), registered
+when :data:`EXTENSION_MODULES` are imported; a parameter a section does not declare is
+only held to the type of its literal default. Validation collects every problem (it never
+stops at the first) and each message names the file and the parameter.
 """
 
 from __future__ import annotations
@@ -20,131 +18,33 @@ import ast
 import difflib
 import importlib
 import json
-import math
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from atmp_lib import parameters
 from atmp_lib.errors import utf8_fault
+from atmp_lib.parameters import shown
 from atmp_lib.paths import display_path
 
 SECTION_PATTERN = re.compile(r"^(\d{2})_([A-Za-z0-9_]+)\.ipynb$")
 PARAMETERS_TAG = "parameters"
 PARAMS_SUFFIXES = (".yaml", ".yml")
 
-#: Modules imported by :func:`load_extensions` before validation, so that their calls to
-#: :func:`register_rule` / :func:`register_validator` (made at import) are in force.
-EXTENSION_MODULES: tuple[str, ...] = ("atmp_lib.scenario",)
+#: Modules imported by :func:`load_extensions` before validation: they register the
+#: sections' parameter declarations (:func:`atmp_lib.parameters.register`).
+EXTENSION_MODULES: tuple[str, ...] = ("atmp_lib.sections",)
 
 MAX_PARAMS_BYTES = 1_000_000  # a parameter file is a few lines; refuse a runaway one
-SHOWN_CHARS = 60  # how much of a value a message repeats
-
-Check = Callable[[Any], str | None]
-"""A value rule: returns None when the value is allowed, else what is wrong with it."""
-
-Validator = Callable[[Mapping[str, Any]], Iterable[str]]
-"""A rule over a whole parameter mapping; yields messages that name their parameter."""
 
 
-# --------------------------------------------------------------------------- value rules
 
-
-def shown(value: Any) -> str:
-    """A value as a message repeats it: its repr, cut short when long."""
-    text = repr(value)
-    if len(text) <= SHOWN_CHARS:
-        return text
-    return f"{text[: SHOWN_CHARS - 15]}… ({len(text):,} characters)"
-
-
-def one_of(*choices: str) -> Check:
-    """Allow exactly one of ``choices``."""
-    allowed = ", ".join(choices)
-
-    def check(value: Any) -> str | None:
-        if isinstance(value, str) and value in choices:
-            return None
-        return f"{shown(value)} is not allowed (allowed: one of {allowed})"
-
-    return check
-
-
-def number_range(low: float, high: float | None = None, *, integer: bool = False) -> Check:
-    """Allow numbers from ``low`` to ``high`` (inclusive; no upper bound when None)."""
-    kind = "an integer" if integer else "a number"
-    allowed = f"{kind} from {low:g} to {high:g}" if high is not None else f"{kind} >= {low:g}"
-
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"{shown(value)} is not a number (allowed: {allowed})"
-        if integer and not isinstance(value, int):
-            return f"{shown(value)} is not an integer (allowed: {allowed})"
-        if not math.isfinite(value):
-            return f"{shown(value)} is not a finite number (allowed: {allowed})"
-        if value < low or (high is not None and value > high):
-            return f"{shown(value)} is out of range (allowed: {allowed})"
-        return None
-
-    return check
-
-
-def distinct_items_of(*choices: str) -> Check:
-    """Allow a non-empty list whose items are distinct and each one of ``choices``."""
-    allowed = f"a non-empty list of distinct items, each one of {', '.join(choices)}"
-
-    def check(value: Any) -> str | None:
-        if not isinstance(value, list | tuple) or not value:
-            return f"{shown(value)} is empty or not a list (allowed: {allowed})"
-        unknown = [item for item in value if not isinstance(item, str) or item not in choices]
-        if unknown:
-            return f"{', '.join(map(shown, unknown))} not allowed (allowed: {allowed})"
-        repeated = sorted({item for item in value if value.count(item) > 1})
-        if repeated:
-            return f"duplicate {', '.join(map(repr, repeated))} (allowed: {allowed})"
-        return None
-
-    return check
-
-
-#: Rules for parameters by exact name.
-NAME_RULES: dict[str, Check] = {
-    "lang": one_of("en", "sv"),
-    "audience": one_of("all", "students", "healthcare_staff", "industry", "researchers"),
-    "countries": distinct_items_of("GB", "US", "CA"),
-    "normalise_by": one_of("population", "none"),
-    "horizon_years": number_range(1, 30, integer=True),
-    "seed": number_range(0, integer=True),
-    "draws": number_range(1, 1_000_000, integer=True),
-}
-
-#: Rules for parameters by name ending (checked when no exact-name rule applies).
-SUFFIX_RULES: dict[str, Check] = {
-    "_pct": number_range(0, 100),
-    "_share": number_range(0, 100),
-}
-
-#: Rules over whole mappings, added by :func:`register_validator`.
-VALIDATORS: list[Validator] = []
-
-
-def register_rule(name: str, check: Check, *, suffix: bool = False) -> None:
-    """Add or replace the rule for parameter ``name`` (or every name ending in it)."""
-    (SUFFIX_RULES if suffix else NAME_RULES)[name] = check
-
-
-def register_validator(validator: Validator) -> None:
-    """Add a rule over a parameter mapping (defaults of all sections, then the file's values).
-
-    The validator yields messages such as ``"parameter 'uptake_pct': must not exceed
-    'ceiling_pct' (allowed: ...)"``; the file name is prefixed here.
-    """
-    if validator not in VALIDATORS:
-        VALIDATORS.append(validator)
+# --------------------------------------------------------------------------- rules
 
 
 def load_extensions() -> list[str]:
@@ -160,16 +60,6 @@ def load_extensions() -> list[str]:
                 f"checked ({type(error).__name__}: {error})"
             )
     return problems
-
-
-def rule_for(name: str) -> Check | None:
-    """The value rule that applies to parameter ``name``, if any."""
-    if name in NAME_RULES:
-        return NAME_RULES[name]
-    for ending, check in SUFFIX_RULES.items():
-        if name.endswith(ending):
-            return check
-    return None
 
 
 # --------------------------------------------------------------------------- sections
@@ -197,6 +87,7 @@ class Section:
     name: str
     path: Path
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    readable: bool = True  # False when its parameters cell had lines that are not literals
 
     @property
     def short_name(self) -> str:
@@ -220,7 +111,7 @@ def load_sections(notebooks_dir: Path, root: Path) -> tuple[list[Section], list[
             parameters, found = read_parameters_cell(path, label)
         except (OSError, ValueError) as error:
             parameters, found = {}, [f"{label}: cannot read the notebook ({error})"]
-        sections.append(Section(name=path.stem, path=path, parameters=parameters))
+        sections.append(Section(path.stem, path, parameters, readable=not found))
         problems += found
     return sections, problems
 
@@ -450,33 +341,61 @@ def _read_params_text(path: Path, root: Path, label: str) -> tuple[str, str | No
 
 
 def validate_values(values: Mapping[str, Any], sections: list[Section], label: str) -> list[str]:
-    """Every problem in ``values`` (unknown key, wrong type, out of range), naming ``label``."""
+    """Every problem in ``values`` (unknown key, wrong type, not allowed), naming ``label``,
+    then the rules between each section's parameters over its effective values."""
     declared = declared_parameters(sections)
     problems = []
     for name, value in values.items():
         if name not in declared:
             problems.append(_unknown_key(label, name, sorted(declared)))
             continue
-        fault = type_fault(value, declared[name]) or value_fault(name, value)
+        fault = value_fault(name, value, declared[name], sections)
         if fault:
             problems.append(f"{label}: parameter {name!r}: {fault}")
-    problems += _validator_problems(values, sections, label)
+    if problems:
+        return problems
+    for section in sections:
+        effective = {name: p.default for name, p in section.parameters.items()}
+        effective.update(section_values(section, values))
+        problems += [
+            f"{label}: {message}"
+            for message in parameters.cross_check_problems(section.short_name, effective)
+        ]
     return problems
 
 
 def validate_defaults(sections: list[Section], root: Path) -> list[str]:
-    """The notebooks' own defaults must satisfy the rules too (``refresh`` runs with them)."""
+    """Each section's parameters cell declares what its section declares, and its own
+    defaults satisfy the rules (``refresh`` runs with them)."""
     problems = []
     for section in sections:
         label = display_path(section.path, root)
+        problems += _declaration_problems(section, label)
+        declared = parameters.schema(section.short_name)
         for parameter in section.parameters.values():
-            fault = value_fault(parameter.name, parameter.default)
+            rule = declared.get(parameter.name)
+            fault = rule.fault(parameter.default) if rule else None
             if fault:
                 problems.append(
                     f"{label}, parameters cell, line {parameter.line}: "
                     f"parameter {parameter.name!r}: default {fault}"
                 )
     return problems
+
+
+def _declaration_problems(section: Section, label: str) -> list[str]:
+    """Names in the parameters cell and in the section's declarations must agree."""
+    declared = parameters.schema(section.short_name)
+    if not declared:
+        return []
+    cell = set(section.parameters)
+    where = f"atmp_lib/sections/{section.short_name}/parameters.py"
+    missing = sorted(set(declared) - cell) if section.readable else []
+    return [
+        f"{label}, parameters cell: parameter {name!r} is not declared in {where}"
+        for name in sorted(cell - set(declared))
+    ] + [f"{label}, parameters cell: parameter {name!r} declared in {where} is missing"
+         for name in missing]  # fmt: skip
 
 
 def declared_parameters(sections: list[Section]) -> dict[str, list[Parameter]]:
@@ -499,10 +418,19 @@ def type_fault(value: Any, declarations: list[Parameter]) -> str | None:
     return None
 
 
-def value_fault(name: str, value: Any) -> str | None:
-    """What the rules table says is wrong with the value, if anything."""
-    check = rule_for(name)
-    return check(value) if check else None
+def value_fault(
+    name: str, value: Any, declarations: list[Parameter], sections: list[Section]
+) -> str | None:
+    """What is wrong with a value: against each declaring section's rule for it, else
+    against the type of the section's literal default."""
+    for section in sections:
+        if name not in section.parameters:
+            continue
+        rule = parameters.schema(section.short_name).get(name)
+        fault = rule.fault(value) if rule else type_fault(value, [section.parameters[name]])
+        if fault:
+            return fault
+    return None
 
 
 def type_matches(value: Any, default: Any) -> bool:
@@ -548,20 +476,6 @@ def _unknown_key(label: str, name: str, known: list[str]) -> str:
 def _suggest(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _validator_problems(
-    values: Mapping[str, Any], sections: list[Section], label: str
-) -> list[str]:
-    """Run the registered whole-mapping validators over defaults updated by ``values``."""
-    if not VALIDATORS:
-        return []
-    effective = {
-        name: declarations[0].default
-        for name, declarations in declared_parameters(sections).items()
-    }
-    effective.update(values)
-    return [f"{label}: {message}" for check in VALIDATORS for message in check(effective)]
 
 
 def section_values(section: Section, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from atmp_lib import datasets, params
+from atmp_lib import datasets
 from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
 from atmp_lib.i18n import t
@@ -380,45 +380,6 @@ def validate_scenario_mapping(
     return problems + _mapping_problems(known, prefix)
 
 
-def params_validator(mapping: Mapping[str, Any]) -> list[str]:
-    """Scenario rules over a whole parameter mapping, registered with ``atmp_lib.params``.
-
-    Only the scenario's own keys are checked. Where a generic rule of ``atmp_lib.params``
-    (``seed``, ``*_pct``, ``*_share``, ...) already reports a fault, it is not reported
-    twice; where the generic rule passes, the declared range still applies. Messages carry
-    no file name: ``params`` prefixes it.
-    """
-    known = {name: value for name, value in mapping.items() if name in SPECS}
-    problems = [
-        f"parameter '{name}': {fault}"
-        for name, value in known.items()
-        if _of_declared_type(name, value)
-        and _generic_fault(name, value) is None
-        and (fault := value_fault(name, value))
-    ]
-    if problems or any(value_fault(name, value) for name, value in known.items()):
-        return problems
-    return _cross_field_faults(known)
-
-
-def _of_declared_type(name: str, value: Any) -> bool:
-    """Whether a value has its field's type; ``atmp_lib.params`` reports a wrong type itself
-    (against the parameters cell's literal), so the scenario rules check only ranges."""
-    spec = SPECS[name]
-    if value is None:
-        return spec.optional
-    if spec.kind in (bool, str):
-        return isinstance(value, spec.kind)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return spec.kind is float or isinstance(value, int)
-
-
-def _generic_fault(name: str, value: Any) -> str | None:
-    rule = params.rule_for(name)
-    return rule(value) if rule else None
-
-
 def _unknown_message(prefix: str, name: str) -> str:
     return f"{prefix}unknown parameter '{name}'; the parameters are: {', '.join(FIELD_NAMES)}"
 
@@ -742,4 +703,3 @@ def _literal(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
-params.register_validator(params_validator)

@@ -68,3 +68,28 @@ def project_copy(tmp_path: Path) -> Path:
     for path in (root / "data" / "raw").iterdir():
         path.chmod(0o644)
     return root
+
+
+def _declare_fixture_sections() -> None:
+    """The fixture project's sections (tests/fixtures/project) declare their parameters
+    the way the report's sections do (atmp_lib/sections/*/parameters.py)."""
+    from atmp_lib.parameters import Param, register
+
+    lang = Param("lang", str, "page language", choices=("en", "sv"))
+    register(
+        "alpha", lang,
+        Param("countries", list, "countries", choices=("GB", "US", "CA")),
+        Param("growth_share", float, "a share", low=0, high=100),
+    )  # fmt: skip
+    register(
+        "beta", lang,
+        Param("note", str, "free text"),
+        Param("horizon_years", int, "years", low=1, high=30),
+        Param("seed", int, "seed", low=0),
+        Param("explode", bool, "raise in a cell"),
+        Param("crash", bool, "kill the kernel"),
+        Param("pause_s", float, "sleep", low=0),
+    )  # fmt: skip
+
+
+_declare_fixture_sections()

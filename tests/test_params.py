@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from atmp_lib import params
+from atmp_lib import parameters, params
 from atmp_lib.engine import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -76,16 +76,16 @@ def test_unknown_key_is_named_with_the_known_ones(
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("horizon_years: ten", "expected int (like the default 10), got str 'ten'"),
-        ("horizon_years: true", "expected int (like the default 10), got bool True"),
-        ("horizon_years: 5.5", "expected int (like the default 10), got float 5.5"),
-        ("explode: 1", "expected bool (like the default False), got int 1"),
-        ("note: 12", "expected str (like the default 'plain'), got int 12"),
-        ("countries: GB", "expected list of str (like the default ['GB', 'US', 'CA']), "
-                          "got str 'GB'"),
-        ("countries: [1, 2]", "expected list of str (like the default ['GB', 'US', 'CA']), "
-                              "got list of int [1, 2]"),
-        ("growth_share: null", "expected float (like the default 50.0), got null None"),
+        ("horizon_years: ten", "'ten' is not a number (allowed: an integer from 1 to 30)"),
+        ("horizon_years: true", "True is not a number (allowed: an integer from 1 to 30)"),
+        ("horizon_years: 5.5", "5.5 is not an integer (allowed: an integer from 1 to 30)"),
+        ("explode: 1", "1 is not true or false (allowed: true or false)"),
+        ("note: 12", "12 is not text (allowed: any text)"),
+        ("countries: GB", "'GB' is empty or not a list (allowed: a non-empty list of distinct "
+                          "items, each one of GB, US, CA)"),
+        ("countries: [1, 2]", "1, 2 not allowed (allowed: a non-empty list of distinct items, "
+                              "each one of GB, US, CA)"),
+        ("growth_share: null", "None is not allowed (allowed: a number from 0 to 100)"),
     ],
 )
 def test_wrong_type(project: Path, capsys: pytest.CaptureFixture[str], line: str,
@@ -278,36 +278,63 @@ def test_section_names_accept_number_and_short_name(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "ok"),
+    ("section", "name", "value", "ok"),
     [
-        ("audience", "healthcare_staff", True), ("audience", "everyone", False),
-        ("normalise_by", "none", True), ("normalise_by", "gdp", False),
-        ("draws", 1_000_000, True), ("draws", 0, False), ("draws", 1_000_001, False),
-        ("draws", True, False), ("seed", 0, True), ("seed", 1.5, False),
-        ("uptake_pct", 0, True), ("uptake_pct", 100, True), ("uptake_pct", 101, False),
-        ("horizon_years", 30, True), ("horizon_years", 30.0, False),
+        ("course_supply", "audience", "healthcare_staff", True),
+        ("course_supply", "audience", "all", True),
+        ("course_supply", "audience", "everyone", False),
+        ("international", "normalise_by", "none", True),
+        ("international", "normalise_by", "gdp", False),
+        ("international", "countries", ["GB", "CA"], True),
+        ("international", "countries", ["GB", "GB"], False),
+        ("scenarios", "draws", 1_000_000, True), ("scenarios", "draws", 0, False),
+        ("scenarios", "draws", True, False), ("scenarios", "seed", 0, True),
+        ("scenarios", "seed", 1.5, False),
+        ("survey", "horizon_years", 30, True), ("survey", "horizon_years", 30.0, False),
+        ("survey", "ccrm_established", "yes", False),
     ],
-)
-def test_rules_table(name: str, value: object, ok: bool) -> None:
-    assert (params.value_fault(name, value) is None) is ok
+)  # fmt: skip
+def test_the_sections_declared_rules(section: str, name: str, value: object, ok: bool) -> None:
+    params.load_extensions()
+    rule = parameters.schema(section)[name]
+    assert (rule.fault(value) is None) is ok
 
 
-def test_register_rule_and_validator(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(params, "NAME_RULES", dict(params.NAME_RULES))
-    monkeypatch.setattr(params, "VALIDATORS", [])
-    params.register_rule("note", params.one_of("plain", "fancy"))
+def test_a_parameter_shared_by_sections_is_declared_once() -> None:
+    params.load_extensions()
+    assert parameters.schema("survey")["horizon_years"] is parameters.schema("scenarios")[
+        "horizon_years"
+    ] or parameters.schema("scenarios")["horizon_years"].allowed() == "an integer from 1 to 30"
+    assert parameters.schema("survey")["lang"] is parameters.schema("overview")["lang"]
+
+
+def test_rules_between_parameters_are_checked_over_effective_values(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(parameters.CROSS_CHECKS, "beta", [])
 
     def horizon_needs_seed(values: dict) -> list[str]:
         if values["horizon_years"] > 20 and values["seed"] == 0:
             return ["parameter 'seed': must be set when 'horizon_years' > 20"]
         return []
 
-    params.register_validator(horizon_needs_seed)
+    parameters.CROSS_CHECKS["beta"].append(horizon_needs_seed)
     sections, _ = params.load_sections(project / "notebooks", project)
-    problems = params.validate_values({"note": "odd", "horizon_years": 25}, sections, "s.yaml")
-    assert problems == [
-        "s.yaml: parameter 'note': 'odd' is not allowed (allowed: one of plain, fancy)",
-        "s.yaml: parameter 'seed': must be set when 'horizon_years' > 20",
+    assert params.validate_values({"horizon_years": 25}, sections, "s.yaml") == [
+        "s.yaml: parameter 'seed': must be set when 'horizon_years' > 20"
+    ]
+    assert params.validate_values({"horizon_years": 25, "seed": 3}, sections, "s.yaml") == []
+
+
+def test_a_cell_and_its_declarations_must_name_the_same_parameters(project: Path) -> None:
+    path = project / "notebooks" / "02_beta.ipynb"
+    path.write_text(path.read_text().replace("explode = False", "explodes = False"))
+    sections, _ = params.load_sections(project / "notebooks", project)
+    assert params.validate_defaults(sections, project) == [
+        "notebooks/02_beta.ipynb, parameters cell: parameter 'explodes' is not declared in "
+        "atmp_lib/sections/beta/parameters.py",
+        "notebooks/02_beta.ipynb, parameters cell: parameter 'explode' declared in "
+        "atmp_lib/sections/beta/parameters.py is missing",
     ]
 
 

@@ -240,17 +240,20 @@ def test_every_problem_is_reported(base: Scenario) -> None:
     }  # fmt: skip
 
 
-def test_params_validator_applies_the_declared_ranges_once(base: Scenario) -> None:
-    assert scenario.params_validator in params.VALIDATORS
-    mapping = mapping_of(base, audience="all", lang="sv", ccrm_need_low=120, horizon_years=40,
-                         recruited_abroad_share=50)  # fmt: skip
-    # horizon_years is left to the generic rule of atmp_lib.params (reported there);
-    # recruited_abroad_share passes the generic 0-100 % rule but not its declared range
-    assert scenario.params_validator(mapping) == [
-        "parameter 'ccrm_need_low': 120 is out of range (allowed: a number from 50 to 100)",
-        "parameter 'recruited_abroad_share': 50 is out of range (allowed: a number from 5 to 30)",
+def test_project_validation_applies_the_declared_ranges(base: Scenario) -> None:
+    sections, _ = params.load_sections(notebooks_dir(), PROJECT_ROOT)
+    problems = params.validate_values(
+        {"ccrm_need_low": 120, "horizon_years": 40, "recruited_abroad_share": 50}, sections, "x"
+    )
+    assert problems == [
+        "x: parameter 'ccrm_need_low': 120 is out of range (allowed: a number from 50 to 100)",
+        "x: parameter 'horizon_years': 40 is out of range (allowed: an integer from 1 to 30)",
+        "x: parameter 'recruited_abroad_share': 50 is out of range (allowed: a number from 5 "
+        "to 30)",
     ]
-    assert scenario.params_validator(mapping_of(base, recruited_abroad_share=150)) == []
+    assert params.validate_values({"ccrm_need_low": 90, "ccrm_need_high": 60}, sections, "x") == [
+        "x: parameter 'ccrm_need_low': 90 is above 'ccrm_need_high' (60) (allowed: low <= high)"
+    ]
 
 
 def test_from_parameters_reads_the_fields_from_a_namespace(base: Scenario) -> None:
@@ -319,10 +322,10 @@ def test_project_validation_names_file_parameter_and_range(tmp_path: Path) -> No
          "need_companies": None}, sections, "params/x.yaml",
     )  # fmt: skip
     assert problems == [
-        "params/x.yaml: parameter 'need_companies': expected float (like the default 400.0), "
-        "got null None",
         "params/x.yaml: parameter 'training_centre_trained_per_year': 90 is out of range "
         "(allowed: an integer from 10 to 40)",
+        "params/x.yaml: parameter 'need_companies': null is not allowed (allowed: a number from "
+        "0 to 2000)",
     ]
 
 

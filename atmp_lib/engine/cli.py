@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from atmp_lib import parameters
 from atmp_lib import params as params_mod
 from atmp_lib.engine import inputs as inputs_mod
 from atmp_lib.engine import prune as prune_mod
@@ -309,17 +310,22 @@ def cmd_list(args: argparse.Namespace, project: Project, argv: list[str]) -> int
     if not sections:
         folder = display_path(project.notebooks_dir, project.root)
         problems.append(f"{folder}: no section notebooks (NN_<name>.ipynb) found")
+    problems += params_mod.load_extensions()
     print(f"Sections ({display_path(project.notebooks_dir, project.root)}/):")
     declared = [p for section in sections for p in section.parameters.values()]
     name_width = max((len(p.name) for p in declared), default=0)
     type_width = max((len(p.type_name) for p in declared), default=0)
     for section in sections:
         print(f"  {section.name}")
+        rules = parameters.schema(section.short_name)
         for parameter in section.parameters.values():
             print(
                 f"      {parameter.name:<{name_width}}  {parameter.type_name:<{type_width}}"
                 f"  = {parameter.default!r}"
             )
+            rule = rules.get(parameter.name)
+            if rule is not None:
+                print(f"      {'':<{name_width}}  {rule.help}; allowed: {rule.allowed()}")
         if not section.parameters:
             print("      (no parameters)")
     print(f"Parameter files ({display_path(project.params_dir, project.root)}/):")

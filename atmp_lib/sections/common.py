@@ -1,0 +1,10 @@
+"""Parameters more than one section declares: one object each, registered by each section."""
+
+from atmp_lib.i18n import LANGUAGES
+from atmp_lib.parameters import Param
+
+LANG = Param("lang", str, "page language", choices=LANGUAGES)
+HORIZON_YEARS = Param(
+    "horizon_years", int, "years from the survey's first year (the survey asked about 5)",
+    low=1, high=30,
+)  # fmt: skip

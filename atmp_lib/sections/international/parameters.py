@@ -1,0 +1,17 @@
+"""The international-comparisons section's parameters."""
+
+from atmp_lib.parameters import Param, register
+from atmp_lib.sections.common import LANG
+
+COUNTRIES = Param(
+    "countries", list, "the countries whose initiatives are compared with Sweden",
+    choices="enum:international_initiatives.countries",
+)  # fmt: skip
+NORMALISE_BY = Param(
+    "normalise_by", str,
+    "show counts per million inhabitants (an illustration: population is not the size of "
+    "an ATMP sector) or not at all",
+    choices=("population", "none"),
+)  # fmt: skip
+
+register("international", LANG, COUNTRIES, NORMALISE_BY)
