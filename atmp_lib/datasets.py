@@ -1,12 +1,14 @@
 """Load the cleaned, source-traced tables, validated against ``data/datapackage.json``.
 
-The descriptor follows the Frictionless Data Package / Table Schema specification
-(field types, ``required``/``unique``/``enum``/``pattern``/``minimum``/``maximum``
-constraints, ``primaryKey``). This module validates it itself rather than through the
-``frictionless`` package so that every message names the file, the row and the column in
-the words a reader of the CSV needs, and so that the package-specific ``atmp:`` rules
-(list-valued cells, low <= value <= high, quotes checked against the source texts) run in
-the same pass.
+The descriptor is a Frictionless Tabular Data Package: resource profiles, field types,
+``required``/``unique``/``enum``/``pattern``/``minimum``/``maximum`` constraints, primary keys
+(composite ones too) and foreign keys, all in the standard's terms; a list-valued cell
+("students;industry") is a string whose pattern allows the items joined by
+``atmp:listSeparator``. The reference validator (``frictionless validate``) passes it, and
+the test suite runs it. This module validates the same rules itself so that every message
+names the file, the row, the id and the column in the words a reader of the CSV needs, and
+adds the package's own ``atmp:`` rules in the same pass: low <= value <= high, and quotes
+checked against the source texts. Every fault in reading a file is a :class:`DataError`.
 """
 
 from __future__ import annotations
@@ -32,20 +34,23 @@ TRUE_VALUES = {"true"}
 FALSE_VALUES = {"false"}
 PANDAS_DTYPES = {"string": "str", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 NUMERIC_FACT_FIELDS = ("value", "low", "high")
+LIST_PATTERN = re.compile(r"\(([^()]*)\)\((.)\(\1\)\)\*")  # "(a|b)(;(a|b))*"
 MAX_FILE_BYTES = 20_000_000  # far above any table of the package; refuses a runaway file
-
-
 
 
 @dataclass(frozen=True)
 class Field:
-    """One column of a table, as declared in the descriptor."""
+    """One column of a table, as declared in the descriptor.
+
+    A list-valued cell ("students;industry") is a string whose ``pattern`` constraint allows
+    the items joined by ``atmp:listSeparator`` (the standard's terms for it); the items it
+    allows are read from the pattern's first group, for messages that name the item.
+    """
 
     name: str
     type: str
     constraints: dict[str, Any]
     list_separator: str | None = None
-    foreign_key: dict[str, str] | None = None
 
     @classmethod
     def from_descriptor(cls, spec: dict[str, Any]) -> Field:
@@ -54,13 +59,27 @@ class Field:
             type=spec.get("type", "string"),
             constraints=spec.get("constraints", {}),
             list_separator=spec.get("atmp:listSeparator"),
-            foreign_key=spec.get("atmp:foreignKey"),
         )
+
+    @property
+    def item_choices(self) -> tuple[str, ...]:
+        """The items a list-valued cell may hold (empty when the field is not a list)."""
+        match = LIST_PATTERN.fullmatch(self.constraints.get("pattern", ""))
+        return tuple(match.group(1).split("|")) if self.list_separator and match else ()
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Columns whose values must be a row's key in another table (or this one)."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Resource:
-    """One table: its file, its fields and the extra rules it follows."""
+    """One table: its file, its fields, its keys and the extra rules it follows."""
 
     name: str
     path: str
@@ -68,6 +87,8 @@ class Resource:
     fields: tuple[Field, ...]
     provenance: bool
     row_rules: tuple[str, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @property
     def field_names(self) -> list[str]:
@@ -75,14 +96,29 @@ class Resource:
 
     @classmethod
     def from_descriptor(cls, spec: dict[str, Any]) -> Resource:
+        schema = spec["schema"]
+        key = schema.get("primaryKey", ())
         return cls(
             name=spec["name"],
             path=spec["path"],
             title=spec.get("title", spec["name"]),
-            fields=tuple(Field.from_descriptor(f) for f in spec["schema"]["fields"]),
+            fields=tuple(Field.from_descriptor(f) for f in schema["fields"]),
             provenance=bool(spec.get("atmp:provenance", False)),
             row_rules=tuple(spec.get("atmp:rowRules", ())),
+            primary_key=(key,) if isinstance(key, str) else tuple(key),
+            foreign_keys=tuple(
+                ForeignKey(
+                    tuple(_names(fk["fields"])),
+                    fk["reference"].get("resource") or spec["name"],
+                    tuple(_names(fk["reference"]["fields"])),
+                )
+                for fk in schema.get("foreignKeys", ())
+            ),
         )
+
+
+def _names(fields: str | list[str]) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
 
 
 @dataclass(frozen=True)
@@ -165,6 +201,14 @@ def validate_all(directory: Path | None = None) -> list[str]:
     return [problem for name in names for problem in validate_table(name, directory)]
 
 
+def allowed_values(table: str, column: str, directory: Path | None = None) -> tuple[str, ...]:
+    """The values a column allows (for a list-valued column: the items), from the schema."""
+    for field in resources(directory)[table].fields:
+        if field.name == column:
+            return tuple(field.constraints.get("enum") or field.item_choices)
+    raise KeyError(f"table {table!r} has no column {column!r}")
+
+
 def split_list(cell: object, separator: str = ";") -> list[str]:
     """Split a list-valued cell ("students;industry") into its items; NA gives []."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NA:
@@ -237,6 +281,7 @@ def _validate(resource: Resource, raw: RawTable, directory: Path) -> list[str]:
         return problems
     problems += _cell_problems(resource, raw)
     problems += _unique_problems(resource, raw)
+    problems += _primary_key_problems(resource, raw)
     problems += _row_rule_problems(resource, raw)
     problems += _foreign_key_problems(resource, raw, directory)
     if resource.provenance:
@@ -285,10 +330,10 @@ def _item_fault(field: Field, item: str) -> str | None:
     except ValueError:
         return f"{item!r} is not a valid {field.type}"
     constraints = field.constraints
-    allowed = constraints.get("enum")
+    allowed = constraints.get("enum") or field.item_choices or None
     if allowed is not None and item not in allowed:
         return f"{item!r} is not one of the allowed values: {', '.join(allowed)}"
-    pattern = constraints.get("pattern")
+    pattern = None if field.item_choices else constraints.get("pattern")
     if pattern and not re.fullmatch(pattern, item):
         return f"{item!r} does not match the pattern {pattern}"
     if "minimum" in constraints and value < constraints["minimum"]:
@@ -392,22 +437,41 @@ ROW_RULES = {
 
 def _foreign_key_problems(resource: Resource, raw: RawTable, directory: Path) -> list[str]:
     problems = []
-    for field in resource.fields:
-        if not field.foreign_key:
-            continue
-        target = _resource(field.foreign_key["resource"], directory)
+    for key in resource.foreign_keys:
+        target = _resource(key.resource, directory)
         try:
-            target_raw = read_raw(target, directory)
-        except FileNotFoundError:
-            problems.append(f"{raw.label}, column '{field.name}': {target.path} not found")
+            target_raw = raw if target.name == resource.name else read_raw(target, directory)
+        except DataError:
+            problems.append(f"{raw.label}, columns {', '.join(key.fields)}: {target.path} "
+                            "cannot be read")  # fmt: skip
             continue
-        known = {row.get(field.foreign_key["field"], "") for row in target_raw.rows}
+        known = {tuple(row.get(name, "") for name in key.reference) for row in target_raw.rows}
         for index, row in enumerate(raw.rows):
-            cell = row[field.name]
-            if cell and cell not in known:
+            cells = tuple(row.get(name, "") for name in key.fields)
+            if any(cells) and cells not in known:
+                shown = cells[0] if len(cells) == 1 else cells
                 problems.append(
-                    f"{_where(raw, index, field.name)}: {cell!r} is not an id in {target.path}"
+                    f"{_where(raw, index, key.fields[0])}: {shown!r} is not "
+                    f"{'an id' if len(cells) == 1 else 'a key'} in {target.path}"
                 )
+    return problems
+
+
+def _primary_key_problems(resource: Resource, raw: RawTable) -> list[str]:
+    """A composite primary key must be unique as a whole (a single one is ``unique``)."""
+    if len(resource.primary_key) < 2:
+        return []
+    problems, first_seen = [], {}
+    for index, row in enumerate(raw.rows):
+        key = tuple(row.get(name, "") for name in resource.primary_key)
+        if key in first_seen:
+            columns = ", ".join(resource.primary_key)
+            problems.append(
+                f"{_where(raw, index)}: duplicate primary key ({columns}) = {key!r} "
+                f"(first in row {first_seen[key] + 1})"
+            )
+        else:
+            first_seen[key] = index
     return problems
 
 

@@ -75,8 +75,7 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 def known_countries() -> tuple[str, ...]:
     """The ISO codes the international_initiatives table allows (its ``countries`` enum)."""
-    fields = datasets.resources()["international_initiatives"].fields
-    return tuple(next(f for f in fields if f.name == "countries").constraints["enum"])
+    return datasets.allowed_values("international_initiatives", "countries")
 
 
 def check_countries(countries: object) -> list[str]:

@@ -11,7 +11,8 @@ a rule is written in one place. A parameter shared by sections (``lang``,
 Ranges and choices may name the data they come from, read from the current project's
 data package when a value is checked: ``fact:<id>`` (the fact's low and high),
 ``assumption:<id>`` (the row's ``low``/``high``, else its value) and
-``enum:<table>.<field>`` (the field's allowed values in ``datapackage.json``).
+``enum:<table>.<field>`` (the field's allowed values, or list items, in
+``datapackage.json``).
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def _enum(reference: str, directory: str) -> tuple[str, ...]:
         raise ValueError(f"choices {reference!r}: expected enum:<table>.<field>")
     for spec in datasets.resources(Path(directory))[table].fields:
         if spec.name == field:
-            return tuple(spec.constraints.get("enum", ()))
+            return tuple(spec.constraints.get("enum") or spec.item_choices)
     raise KeyError(f"choices {reference!r}: table {table!r} has no field {field!r}")
 
 

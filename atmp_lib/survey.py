@@ -1259,8 +1259,7 @@ def willingness_text(facts: pd.DataFrame, survey: pd.DataFrame, lang: str) -> st
 
 def _enum(table: str, column: str) -> list[str]:
     """The allowed values of a column, in the order the data package declares them."""
-    fields = datasets.resources()[table].fields
-    return list(next(field for field in fields if field.name == column).constraints["enum"])
+    return list(datasets.allowed_values(table, column))
 
 
 def interview_table(findings: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -176,3 +176,32 @@ def test_unknown_table_name_lists_the_tables() -> None:
 def test_split_list() -> None:
     assert datasets.split_list("students;industry") == ["students", "industry"]
     assert datasets.split_list(pd.NA) == []
+
+
+def test_the_data_package_passes_the_reference_validator() -> None:
+    """frictionless, the Frictionless Data reference implementation, finds nothing wrong:
+    resource profiles, types, constraints, primary and foreign keys."""
+    from frictionless import validate
+
+    report = validate(str(datasets.default_data_dir() / datasets.DESCRIPTOR))
+    errors = [error.message for task in report.tasks for error in task.errors]
+    errors += [error.message for error in report.errors]
+    assert errors == []
+    assert report.valid
+
+
+def test_a_duplicated_composite_key_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "topic_competence_map.csv"
+    rewrite(path, lambda header, body: (header, [*body, body[0]]))
+    problems = datasets.validate_table("topic_competence_map", data_copy)
+    assert any("duplicate primary key (topic, competence_id)" in p for p in problems), problems
+
+
+def test_a_list_item_outside_its_pattern_names_the_item(data_copy: Path) -> None:
+    path = data_copy / "international_initiatives.csv"
+    rewrite(path, lambda header, body: (header, [
+        [*row[: header.index("countries")], "GB;XX", *row[header.index("countries") + 1 :]]
+        if index == 0 else row for index, row in enumerate(body)
+    ]))  # fmt: skip
+    problems = datasets.validate_table("international_initiatives", data_copy)
+    assert any("'XX' is not one of the allowed values: GB, US, CA" in p for p in problems)

@@ -28,7 +28,8 @@ SEED = "002_e6db22695992e173.txt"
 
 def enum(table: str, field: str) -> list[str]:
     fields = datasets.resources()[table].fields
-    return next(f for f in fields if f.name == field).constraints["enum"]
+    return list(next(f for f in fields if f.name == field).constraints.get("enum") or next(
+        f for f in fields if f.name == field).item_choices)
 
 
 def csv_rows(name: str) -> list[dict[str, str]]:
