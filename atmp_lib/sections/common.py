@@ -8,3 +8,8 @@ HORIZON_YEARS = Param(
     "horizon_years", int, "years from the survey's first year (the survey asked about 5)",
     low=1, high=30,
 )  # fmt: skip
+CCRM_NORDIC_ESTABLISHED = Param(
+    "ccrm_nordic_established", bool,
+    "count the proposed CCRM Nordic as established (the report gives its need of 50-100 only "
+    "'om det etableras', within five years of its start); off by default",
+)  # fmt: skip
