@@ -98,8 +98,13 @@ def _operand(operand: float | Span, lang: str) -> str:
 
 
 def figure_label(figure: Figure, lang: str) -> str:
-    """The figure's label (``figure_<id>`` in the label files) with its values filled in."""
-    return t(figure.label_id, lang, **dict(figure.label_values))
+    """The figure's label (``figure_<id>`` in the label files) with its values filled in; a
+    value that has labels of its own (a Fact) gives its label in the page language."""
+    values = {
+        name: value.label(lang) if hasattr(value, "label") else value
+        for name, value in figure.label_values.items()
+    }
+    return t(figure.label_id, lang, **values)
 
 
 def figures_table(

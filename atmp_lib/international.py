@@ -30,7 +30,7 @@ from atmp_lib.charts import add_source_note, base_layout
 from atmp_lib.facts import Derived, Fact, get_fact
 from atmp_lib.formatting import QUALIFIER_LABELS, format_number, source_note, unit_label
 from atmp_lib.i18n import check_lang, localized, t
-from atmp_lib.normalise import MILLION, fact_per_million, population_of
+from atmp_lib.population import MILLION, fact_per_million, population_of
 
 NORMALISE_CHOICES = ("population", "none")
 HOME_COUNTRY = "SE"
@@ -225,7 +225,7 @@ def is_scalable(fact: Fact, places: list[str]) -> bool:
 
 
 def per_million_figure(fact: Fact, population: pd.DataFrame, country: str) -> Derived:
-    """A count per million inhabitants of its country (see ``normalise.fact_per_million``)."""
+    """A count per million inhabitants of its country (see ``population.fact_per_million``)."""
     return fact_per_million(fact, population, country)
 
 

@@ -16,7 +16,7 @@ from atmp_lib.charts import add_source_note, base_layout
 from atmp_lib.facts import Derived, Fact, get_fact, is_approximate
 from atmp_lib.formatting import format_formula, format_number, source_note, unit_label
 from atmp_lib.i18n import localized, t
-from atmp_lib.normalise import formula_number
+from atmp_lib.population import formula_number
 
 GLOBAL_CONTEXT_IDS = (
     "global_clinical_trials_2021",
@@ -171,7 +171,7 @@ def landscape_counts(landscape: pd.DataFrame) -> pd.DataFrame:
 
 
 def _en(value: float) -> str:
-    """A number inside a stored formula (see normalise.formula_number and format_formula)."""
+    """A number inside a stored formula (see population.formula_number and format_formula)."""
     return formula_number(value)
 
 

@@ -33,8 +33,8 @@ from atmp_lib import datasets
 from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
 from atmp_lib.i18n import t
-from atmp_lib.normalise import population_of
 from atmp_lib.paths import data_dir, params_dir
+from atmp_lib.population import population_of
 
 GROUPS = (
     "horizon",

@@ -32,7 +32,7 @@ from atmp_lib.formatting import (
     unit_label,
 )
 from atmp_lib.i18n import check_lang, localized, t
-from atmp_lib.normalise import (
+from atmp_lib.population import (
     MILLION,
     fact_per_million,
     nordic_countries,

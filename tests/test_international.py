@@ -17,8 +17,8 @@ import pytest
 from atmp_lib import claims, datasets, international, provenance
 from atmp_lib.facts import Derived, get_fact
 from atmp_lib.i18n import label_rows, t
-from atmp_lib.normalise import population_of
 from atmp_lib.paths import data_dir, notebooks_dir
+from atmp_lib.population import population_of
 
 NOTEBOOK = notebooks_dir() / "04_international.ipynb"
 MODULE = Path(international.__file__)

@@ -1,4 +1,4 @@
-"""Per-capita comparisons with the public population table (``reference/population.csv``).
+"""The public population table (``reference/population.csv``) and per-capita figures.
 
 Formulas are stored with a decimal point and thousands grouped by a narrow no-break space
 ("31 × 1 000 000 / 10 452 326"); :func:`atmp_lib.formatting.format_formula` writes them
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from atmp_lib.facts import Derived, Fact, is_approximate
+from atmp_lib.figures import Figure, Formula, Span, qualifier_of
 from atmp_lib.formatting import format_number
 
 MILLION = 1_000_000
@@ -60,4 +61,21 @@ def fact_per_million(fact: Fact, population: pd.DataFrame, country: str) -> Deri
         formula=per_million_formula(fact.central, inhabitants),
         inputs=(fact.id, f"population:{country}"),
         approximate=is_approximate(fact),
+    )
+
+
+def per_million_figure(
+    fact: Fact, population: pd.DataFrame, country: str, decimals: int = 0
+) -> Figure:
+    """A transcribed count per million inhabitants of a country (label ``figure_per_million``,
+    filled with the fact's own label), qualified as its input is."""
+    inhabitants = population_of(population, country)
+    return Figure(
+        id="per_million",
+        span=Span.of_fact(fact).scaled(MILLION / inhabitants),
+        formula=Formula("{0} × {1} / {2}", (fact.central, MILLION, inhabitants)),
+        inputs=(f"fact:{fact.id}", f"population:{country}"),
+        qualifier=qualifier_of(fact),
+        decimals=decimals,
+        label_values={"figure": fact},
     )
