@@ -45,7 +45,8 @@ class ReportRenderer(mimetype_renderer_base()):
 def figure_html(fig_json: str, div_id: str, height: int = DEFAULT_HEIGHT) -> str:
     """Return a div and a script drawing the figure with the page's ``window.Plotly``.
 
-    The div takes the figure's own height so that tall charts do not overlap what follows.
+    The div takes the figure's own height so that tall charts do not overlap what follows;
+    the page may set ``window.atmpPlotConfig`` (toolbar buttons, language) for its charts.
     """
     safe_json = fig_json.replace("</", "<\\/")
     return (
@@ -55,8 +56,9 @@ def figure_html(fig_json: str, div_id: str, height: int = DEFAULT_HEIGHT) -> str
         "(function () {\n"
         f"  var fig = {safe_json};\n"
         "  if (window.Plotly) {\n"
-        f'    window.Plotly.newPlot("{div_id}", fig.data, fig.layout || {{}}, '
-        "{responsive: true, displaylogo: false});\n"
+        "    var config = window.atmpPlotConfig ? window.atmpPlotConfig("
+        f'"{div_id}") : {{responsive: true, displaylogo: false}};\n'
+        f'    window.Plotly.newPlot("{div_id}", fig.data, fig.layout || {{}}, config);\n'
         "  }\n"
         "})();\n"
         "</script>"

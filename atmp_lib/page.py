@@ -20,9 +20,13 @@ from atmp_lib.i18n import check_lang, t
 _page = {"lang": "en"}
 
 
-def _show(content: object) -> None:
-    """Display one output with the claims recorded for it (see atmp_lib.claims)."""
-    display(content, metadata=claims.output_metadata())
+def _show(content: object, **extra: object) -> None:
+    """Display one output with the claims recorded for it (see atmp_lib.claims) and any
+    extra data for the report (a table's cells)."""
+    metadata = claims.output_metadata()
+    if extra:
+        metadata.setdefault(claims.METADATA_KEY, {}).update(extra)
+    display(content, metadata=metadata)
 
 
 def setup(lang: str) -> None:
@@ -57,11 +61,18 @@ def markdown(content: str) -> None:
 
 
 def table(frame: pd.DataFrame, note: str | None = None) -> None:
-    """Show a table as static HTML, with its source note underneath."""
+    """Show a table as static HTML, with its source note underneath; its cells also travel
+    in the output's metadata, so the report can offer them as CSV."""
     body = frame.to_html(index=False, escape=True, border=0, classes="atmp-table", na_rep="")
     if note:
         body += f'\n<p class="atmp-source-note"><small>{html.escape(note)}</small></p>'
-    _show(HTML(body))
+    _show(HTML(body), table=table_data(frame))
+
+
+def table_data(frame: pd.DataFrame) -> dict[str, list]:
+    """A table's header and cells as plain JSON values (text as shown, numbers as numbers)."""
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    return {"columns": [str(column) for column in frame.columns], "rows": rows}
 
 
 def figure(fig: go.Figure) -> None:

@@ -126,7 +126,8 @@ def test_entry_page_links_every_section_in_order_by_language(success: dict) -> N
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     hrefs = re.findall(r'<a href="([^"]+)">', index)
     assert hrefs == ["tricky/en/01_alpha.html", "tricky/en/02_beta.html",
-                     "tricky/sv/01_alpha.html", "tricky/sv/02_beta.html"]
+                     "tricky/sv/01_alpha.html", "tricky/sv/02_beta.html",
+                     "report-data.xlsx", "data-package/datapackage.json", "sources.html"]
     assert "Alpha title (en)" in index and "Alfa-titel (sv)" in index
     assert "params/tricky.yaml · en" in index and "params/tricky.yaml · sv" in index
     assert "http" not in index.replace('name="viewport"', "")

@@ -24,6 +24,7 @@ STAGING_DIR = ".staging"
 NOTEBOOK = "notebook.ipynb"
 PAGE = "page.html"
 META = "meta.json"
+DATA = "data"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class Entry:
     @property
     def page(self) -> Path:
         return self.folder / PAGE
+
+    @property
+    def data_files(self) -> list[Path]:
+        """The CSV files of the page's tables and charts."""
+        return sorted((self.folder / DATA).glob("*.csv"))
 
 
 class ResultCache:

@@ -35,6 +35,7 @@ from atmp_lib.engine.kernels import (
 )
 
 STOP_DEADLINE_S = 15.0
+DATA_DIR = "data"  # beside a rendered page: the CSV files of its tables and charts
 PREWARM_DEPTH = 2
 VOLATILE_CELL_METADATA = ("papermill", "execution")
 
@@ -140,11 +141,14 @@ def _run_papermill(
 
 
 def _render(job: Job, nb: Any) -> str:
-    from atmp_lib.engine import publishing
+    """The page and, in a folder beside it, the data of its tables and charts."""
+    from atmp_lib.engine import downloads, publishing
 
     title = publishing.notebook_title(nb) or job.section
-    page = publishing.render_page(nb, lang=job.lang, title=title)
-    publishing.write_page(Path(job.output_page), page)
+    page, files = publishing.render_page(nb, lang=job.lang, title=title, data_folder=job.section)
+    output = Path(job.output_page)
+    downloads.write_files(output.parent / DATA_DIR, files)
+    publishing.write_page(output, page)
     return title
 
 

@@ -63,6 +63,11 @@ class Execution:
         """The page's path inside the run folder."""
         return f"{self.home}/{self.section.name}.html"
 
+    @property
+    def data_folder(self) -> str:
+        """The folder, beside the page, holding its tables' and charts' data (CSV)."""
+        return f"{self.home}/{self.section.name}"
+
 
 @dataclass
 class Plan:

@@ -12,6 +12,7 @@ page; either way the charts drawn by :mod:`atmp_lib.charts` render offline.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from atmp_lib.engine import downloads
 from atmp_lib.i18n import LANGUAGES, t
 
 if TYPE_CHECKING:
@@ -40,7 +42,9 @@ HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 #: The report chrome's words; each is the label ``report_<key>`` in atmp_lib/labels/report.csv.
 UI_KEYS = (
     "index", "previous", "next", "contents", "parameters", "failed", "not_run", "notebook",
-    "title", "run", "status", "succeeded", "interrupted", "yes", "no",
+    "title", "run", "status", "succeeded", "interrupted", "yes", "no", "skip", "sections_nav",
+    "language_name", "svg_download", "downloads", "workbook", "data_package", "sources_page",
+    "pdf",
 )  # fmt: skip
 
 
@@ -60,7 +64,41 @@ PAGE_CSS = """
 .atmp-translation { margin-top: 0; color: #333; }
 .atmp-footer { margin: 2em 1em 1em 1em; color: #555; font: 12px Arial, sans-serif; }
 .jp-CodeCell.jp-mod-noOutputs.jp-mod-noInput { display: none; }
+.atmp-skip { position: absolute; left: -10000px; top: 0; }
+.atmp-skip:focus { left: 1em; top: 0.5em; z-index: 20; padding: 0.4em 0.8em; background: #fff;
+  border: 2px solid #0b5cad; }
+.atmp-nav .atmp-nav-lang { font-weight: bold; }
+.atmp-chart { margin: 0.5em 0 1.5em 0; }
+.atmp-chart figcaption, .atmp-data-link { font: 13px Arial, sans-serif; color: #333; }
+.atmp-chart-description { margin: 0.3em 0; }
+.atmp-data-link { margin: 0.2em 0 1em 0; }
+.atmp-data-link a, .atmp-chart-data summary { color: #0b5cad; }
+.atmp-table caption { caption-side: top; text-align: left; font-weight: bold; padding: 0.3em 0; }
+@media print {
+  .atmp-nav, .atmp-toc, .atmp-skip, .atmp-data-link, .atmp-chart-data, .modebar { display: none; }
+  body { font-size: 11pt; }
+  .atmp-chart, .atmp-figure, table { break-inside: avoid; page-break-inside: avoid; }
+  .atmp-figure { width: 17cm !important; max-width: 100%; }
+  a { color: inherit; text-decoration: none; }
+}
+@page { size: A4; margin: 1.5cm; }
 """
+
+#: The chart toolbar of a report page: no cloud buttons; PNG and SVG downloads; the page
+#: language's texts (plotly.js's own English, or the Swedish locale in assets/).
+PLOT_CONFIG_SCRIPT = """<script type="text/javascript">
+window.atmpPlotConfig = function (id) {
+  return {responsive: true, displaylogo: false, showSendToCloud: false,
+    showEditInChartStudio: false, showLink: false, locale: %(locale)s,
+    modeBarButtonsToRemove: ["sendDataToCloud", "lasso2d", "select2d"],
+    toImageButtonOptions: {format: "png", filename: id},
+    modeBarButtonsToAdd: [{name: "downloadSvg", title: %(svg_title)s,
+      icon: window.Plotly.Icons.camera,
+      click: function (gd) { window.Plotly.downloadImage(gd, {format: "svg", filename: id}); }}]};
+};
+</script>"""
+LOCALE_ASSET = "plotly-locale-sv.js"
+ASSET_SOURCES = Path(__file__).resolve().parent / "assets"
 
 
 @dataclass(frozen=True)
@@ -73,11 +111,14 @@ class Link:
 
 @dataclass(frozen=True)
 class PageNav:
-    """Where a page's navigation bar points: the entry page and the neighbouring sections."""
+    """Where a page's navigation bar points: the entry page, the neighbouring sections, and
+    the same page in the other language (``twin``, written in ``twin_lang``)."""
 
     index_href: str
     previous: Link | None = None
     next: Link | None = None
+    twin: Link | None = None
+    twin_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,21 +230,45 @@ def first_heading(markdown: str) -> str | None:
     return None
 
 
-def render_page(nb: NotebookNode, *, lang: str | None, title: str) -> str:
-    """The HTML page of one executed notebook with its table of contents; navigation,
-    footer and plotly.js are left for :func:`finish_page`."""
+def render_page(
+    nb: NotebookNode, *, lang: str | None, title: str, data_folder: str = "data"
+) -> tuple[str, list[downloads.DataFile]]:
+    """The HTML page of one executed notebook, with its table of contents, captions, chart
+    descriptions and links to ``data_folder`` (next to the page) for the data of its tables
+    and charts, and those data files; navigation, footer and plotly.js are left for
+    :func:`finish_page`."""
+    files = downloads.annotate(nb, lang, data_folder, NOTEBOOK_ONLY_TAG)
     exporter = _exporter()
     exporter.language_code = lang if lang in LANGUAGES else "en"
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"atmp": {"css": PAGE_CSS}})
-    return insert_toc(body, lang)
+    return insert_toc(_accessible(body), lang), files
+
+
+def _accessible(page: str) -> str:
+    """What nbconvert's page lacks for keyboard and screen-reader users: output areas are
+    not tab stops (nothing in them is interactive), and the main region is the skip link's
+    target."""
+    page = page.replace(' tabindex="0"', "")
+    return page.replace("<main>", '<main id="atmp-content">', 1)
 
 
 def finish_page(page: str, *, nav: PageNav, lang: str | None, footer: str, plotly_tag: str) -> str:
-    """Fill a rendered page's navigation bar, footer and plotly.js for one run."""
+    """Fill a rendered page's navigation bar, footer and plotly.js (with the chart toolbar's
+    settings for the page language) for one run."""
     page = _between(page, NAV_START, NAV_END, nav_html(nav, lang))
     page = _between(page, FOOTER_START, FOOTER_END, html.escape(footer))
-    return _between(page, PLOTLY_START, PLOTLY_END, plotly_tag)
+    return _between(page, PLOTLY_START, PLOTLY_END, plotly_tag + plot_config_script(lang))
+
+
+def plot_config_script(lang: str | None) -> str:
+    """The script setting the page's chart toolbar (see :data:`PLOT_CONFIG_SCRIPT`)."""
+    words = ui_text(lang)
+    locale = "sv" if lang == "sv" else "en"
+    return PLOT_CONFIG_SCRIPT % {
+        "locale": json.dumps(locale),
+        "svg_title": json.dumps(words["svg_download"]),
+    }
 
 
 def relative_href(from_page: str, to_path: str) -> str:
@@ -231,21 +296,33 @@ def write_claims(path: Path, pages: list[tuple[str, str, Path]], raw_dir: Path) 
     }
 
 
-def plotly_file_tag(href: str) -> str:
-    """The script tag of a page that uses the run folder's shared plotly.js."""
-    return f'<script type="text/javascript" id="atmp-plotlyjs" src="{html.escape(href)}"></script>'
+def plotly_file_tag(href: str, locale_href: str) -> str:
+    """The script tags of a page that uses the run folder's shared plotly.js (and its
+    Swedish texts)."""
+    return (
+        f'<script type="text/javascript" id="atmp-plotlyjs" src="{html.escape(href)}"></script>'
+        f'<script type="text/javascript" src="{html.escape(locale_href)}"></script>'
+    )
 
 
 def plotly_inline_tag() -> str:
-    """The script tag of a self-contained page: plotly.js inline."""
-    return f'<script type="text/javascript" id="atmp-plotlyjs">{plotly_js()}</script>'
+    """The script tags of a self-contained page: plotly.js and its Swedish texts inline."""
+    locale = (ASSET_SOURCES / LOCALE_ASSET).read_text(encoding="utf-8")
+    return (
+        f'<script type="text/javascript" id="atmp-plotlyjs">{plotly_js()}</script>'
+        f'<script type="text/javascript">{locale}</script>'
+    )
 
 
 def write_assets(run_dir: Path) -> Path:
-    """Write the run folder's shared plotly.js once; returns its path."""
+    """Write the run folder's shared plotly.js and its Swedish texts once; returns the
+    plotly.js path."""
     target = run_dir / ASSETS_DIR / PLOTLY_ASSET
     if not target.exists():
         write_page(target, plotly_js())
+    locale = run_dir / ASSETS_DIR / LOCALE_ASSET
+    if not locale.exists():
+        write_page(locale, (ASSET_SOURCES / LOCALE_ASSET).read_text(encoding="utf-8"))
     return target
 
 
@@ -262,16 +339,26 @@ def write_page(path: Path, page: str) -> None:
 
 
 def nav_html(nav: PageNav, lang: str | None) -> str:
-    """The navigation bar: entry page, previous and next section."""
+    """A skip link, then the navigation bar: entry page, the page in the other language,
+    previous and next section."""
     words = ui_text(lang)
-    parts = [f'<a class="atmp-nav-index" href="{html.escape(nav.index_href)}">{words["index"]}</a>']
+    skip = f'<a class="atmp-skip" href="#atmp-content">{html.escape(words["skip"])}</a>'
+    index = html.escape(nav.index_href)
+    parts = [f'<a class="atmp-nav-index" href="{index}">{words["index"]}</a>']
+    if nav.twin and nav.twin_lang:
+        twin_lang = html.escape(nav.twin_lang)
+        parts.append(
+            f'<a class="atmp-nav-lang" href="{html.escape(nav.twin.href)}" '
+            f'hreflang="{twin_lang}" lang="{twin_lang}">{html.escape(nav.twin.label)}</a>'
+        )
     if nav.previous:
         text = f"← {words['previous']}: {nav.previous.label}"
         parts.append(_nav_link("atmp-nav-prev", "prev", nav.previous.href, text))
     if nav.next:
         text = f"{words['next']}: {nav.next.label} →"
         parts.append(_nav_link("atmp-nav-next", "next", nav.next.href, text))
-    return f'<nav class="atmp-nav">{"".join(parts)}</nav>'
+    label = html.escape(words["sections_nav"])
+    return f'{skip}<nav class="atmp-nav" aria-label="{label}">{"".join(parts)}</nav>'
 
 
 def _nav_link(css_class: str, rel: str, href: str, text: str) -> str:
@@ -337,8 +424,9 @@ def toc_html(headings: list[tuple[int, str, str]], lang: str | None) -> str:
         "</li>"
         for level, anchor, text in headings
     )
-    heading = f"<strong>{ui_text(lang)['contents']}</strong>"
-    return f'<nav class="atmp-toc">{heading}<ul>{items}</ul></nav>'
+    contents = ui_text(lang)["contents"]
+    heading = f"<strong>{contents}</strong>"
+    return f'<nav class="atmp-toc" aria-label="{contents}">{heading}<ul>{items}</ul></nav>'
 
 
 def insert_toc(page: str, lang: str | None) -> str:
@@ -360,30 +448,62 @@ table.atmp-params th, table.atmp-params td { border: 1px solid #d0d7de; padding:
 """
 
 
-def index_html(run_id: str, status: str, groups: list[IndexGroup], created: str) -> str:
-    """The run's entry page: sections in order, grouped by parameter file and language."""
-    lang = groups[0].lang if groups else "en"
-    words = ui_text(lang)
+def index_html(
+    run_id: str, status: str, groups: list[IndexGroup], created: str, offered: list[str] = ()
+) -> str:
+    """The run's entry page, in both languages: for each parameter file and language its
+    sections in order (each group in its own language), then the run's downloads."""
+    words = {lang: ui_text(lang) for lang in LANGUAGES}
+    title = " / ".join(
+        f'<span lang="{lang}">{html.escape(words[lang]["title"])}</span>' for lang in LANGUAGES
+    )
+    plain_title = " / ".join(words[lang]["title"] for lang in LANGUAGES)
+    state = words["en"].get(status, status), words["sv"].get(status, status)
     body = [
-        f"<h1>{html.escape(words['title'])}</h1>",
-        f'<p class="atmp-meta">{words["run"]} {html.escape(run_id)} · {html.escape(created)}'
-        f' · {words["status"]}: <span class="atmp-status-{html.escape(status)}">'
-        f"{html.escape(words.get(status, status))}</span></p>",
+        f"<h1>{title}</h1>",
+        f'<p class="atmp-meta">{words["en"]["run"]} {html.escape(run_id)} · {html.escape(created)}'
+        f' · {words["en"]["status"]}: <span class="atmp-status-{html.escape(status)}">'
+        f'{html.escape(state[0])}</span> (<span lang="sv">{html.escape(state[1])}</span>)</p>',
     ]
     for group in groups:
         body += _group_html(group, show_heading=len(groups) > 1 or bool(group.parameters))
+    if offered:
+        body += _downloads_html(offered)
     return (
-        f'<!DOCTYPE html>\n<html lang="{html.escape(lang or "en")}">\n<head>\n'
-        '<meta charset="utf-8">\n'
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{html.escape(words['title'])}</title>\n"
-        f"<style>{INDEX_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+        f"<title>{html.escape(plain_title)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n"
+        "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def _downloads_html(offered: list[str]) -> list[str]:
+    keys = {".xlsx": "workbook", "datapackage.json": "data_package", ".html": "sources_page",
+            ".pdf": "pdf"}  # fmt: skip
+    items = []
+    for href in offered:
+        key = next(value for ending, value in keys.items() if href.endswith(ending))
+        lang = "sv" if href.endswith("-sv.pdf") else "en"
+        both = " / ".join(
+            f'<span lang="{code}">{html.escape(ui_text(code)[key])}</span>' for code in LANGUAGES
+        )
+        label = (
+            f'<span lang="{lang}">{html.escape(ui_text(lang)[key])}</span>'
+            if key == "pdf"
+            else both
+        )
+        items.append(f'<li><a href="{html.escape(href)}">{label}</a></li>')
+    heading = " / ".join(
+        f'<span lang="{code}">{ui_text(code)["downloads"]}</span>' for code in LANGUAGES
+    )
+    return [f"<h2>{heading}</h2>", f'<ul class="atmp-downloads">{"".join(items)}</ul>']
 
 
 def _group_html(group: IndexGroup, show_heading: bool) -> list[str]:
     words = ui_text(group.lang)
-    parts = [f"<h2>{html.escape(group.label)}</h2>"] if show_heading else []
+    lang = html.escape(group.lang or "en")
+    parts = [f'<section lang="{lang}" aria-label="{html.escape(group.label)}">']
+    parts += [f"<h2>{html.escape(group.label)}</h2>"] if show_heading else []
     if group.parameters:
         rows = "".join(
             f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_show(v, words))}</td></tr>"
@@ -393,7 +513,67 @@ def _group_html(group: IndexGroup, show_heading: bool) -> list[str]:
         parts.append(f'<table class="atmp-params" aria-label="{label}">{rows}</table>')
     items = "".join(f"<li>{_entry_html(entry, words)}</li>" for entry in group.entries)
     parts.append(f'<ol class="atmp-sections">{items}</ol>')
+    parts.append("</section>")
     return parts
+
+
+def sources_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
+    """The source documents as rows (header first): file, title, kind, publisher, year."""
+    rows = [["file", "title", "kind", "publisher", "year", "language"]]
+    for document in documents:
+        rows.append([
+            document.get("name", ""), document.get("title", ""),
+            document.get("atmp:kind_en", ""), document.get("atmp:publisher", ""),
+            document.get("atmp:year") or "not stated", document.get("atmp:language", ""),
+        ])  # fmt: skip
+    return rows
+
+
+def sources_html(documents: list[dict[str, Any]], population: Any) -> str:
+    """The sources page, in both languages: the documents every figure traces back to,
+    and the public population statistics the per-capita figures use."""
+    sections = []
+    for lang in LANGUAGES:
+        words = {key: t(f"sources_{key}", lang) for key in SOURCE_WORDS}
+        items = "".join(_document_html(document, lang, words) for document in documents)
+        rows = "" if population is None else "".join(
+            f"<tr><td>{html.escape(str(row[f'name_{lang}']))}</td>"
+            f"<td>{int(row['population']):,}</td><td>{html.escape(str(row['reference_date']))}"
+            f"</td><td>{html.escape(str(row[f'agency_{lang}']))}</td></tr>".replace(
+                ",", "\u202f" if lang == "sv" else ","
+            )
+            for _, row in population.iterrows()
+        )  # fmt: skip
+        head = "".join(f'<th scope="col">{words[key]}</th>' for key in
+                       ("country", "population", "date", "agency"))  # fmt: skip
+        sections.append(
+            f'<section lang="{lang}"><h2>{words["heading"]}</h2><p>{words["intro"]}</p>'
+            f"<ul>{items}</ul><h3>{words['population']}</h3>"
+            f'<table class="atmp-params"><caption>{words["population"]}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
+        )
+    title = " / ".join(t("sources_heading", lang) for lang in LANGUAGES)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n"
+        "<body>\n<main>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+SOURCE_WORDS = ("heading", "intro", "population", "country", "date", "agency", "publisher",
+                "year_not_stated", "file")  # fmt: skip
+
+
+def _document_html(document: dict[str, Any], lang: str, words: dict[str, str]) -> str:
+    year = document.get("atmp:year") or words["year_not_stated"]
+    kind = document.get(f"atmp:kind_{lang}", "")
+    title_lang = html.escape(document.get("atmp:language", "en"))
+    return (
+        f'<li><cite lang="{title_lang}">{html.escape(document.get("title", ""))}</cite>. '
+        f"{html.escape(kind)}, {html.escape(document.get('atmp:publisher', ''))}, "
+        f"{html.escape(year)}. {words['file']}: <code>{html.escape(document.get('name', ''))}"
+        "</code></li>"
+    )
 
 
 def _entry_html(entry: IndexEntry, words: dict[str, str]) -> str:

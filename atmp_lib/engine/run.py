@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from atmp_lib.engine import execution, manifest, publishing
+from atmp_lib import datasets
+from atmp_lib.engine import downloads, execution, manifest, publishing
 from atmp_lib.engine.cache import Entry, ResultCache, link_or_copy
 from atmp_lib.engine.execution import Job, JobResult, started_workers
 from atmp_lib.engine.inputs import Inputs
@@ -30,6 +31,9 @@ from atmp_lib.errors import RunError
 from atmp_lib.paths import display_path
 
 CLAIMS_FILE = "claims.csv"
+WORKBOOK = "report-data.xlsx"
+DATA_PACKAGE_DIR = "data-package"
+SOURCES_PAGE = "sources.html"
 
 
 @dataclass
@@ -228,7 +232,10 @@ class Run:
         shutil.rmtree(staged, ignore_errors=True)
 
     def _place(self, item: Execution, entry: Entry) -> None:
+        """Link an executed notebook and its data files into the run folder."""
         link_or_copy(entry.notebook, self.run_dir / item.notebook_path)
+        for path in entry.data_files:
+            link_or_copy(path, self.run_dir / item.data_folder / path.name)
         self._pages[item.key] = entry.page
 
     def _settle(self, item: Execution, outcome: Outcome, report: Callable) -> None:
@@ -270,20 +277,48 @@ class Run:
         self.record["claims"] = publishing.write_claims(
             self.run_dir / CLAIMS_FILE, self._claim_sources(titles), self.project.raw_dir
         )
+        offered = self._write_downloads(titles)
         entries = [self._index_group(group, titles) for group in self.groups]
         status = "succeeded" if self._all_succeeded() else "failed"
         created = self.started.strftime("%Y-%m-%d %H:%M UTC")
-        page = publishing.index_html(self.run_dir.name, status, entries, created)
+        page = publishing.index_html(self.run_dir.name, status, entries, created, offered)
         publishing.write_page(self.run_dir / "index.html", page)
+
+    def _write_downloads(self, titles: dict) -> list[str]:
+        """The run's downloads: every table's and chart's data in one workbook, a copy of
+        the data package and the sources page; returns the files written."""
+        shown = [item for item in self.plan.executions if item.key in titles]
+        sheets = [
+            (f"{item.section.name[:2]} {item.lang} {path.stem}", path)
+            for item in shown
+            for path in downloads.read_files(self.run_dir / item.data_folder)
+        ]
+        documents = datasets.descriptor(self.project.data_dir).get("sources", [])
+        downloads.write_workbook(
+            self.run_dir / WORKBOOK, sheets, publishing.sources_rows(documents)
+        )
+        package = self.run_dir / DATA_PACKAGE_DIR
+        if not package.exists():
+            downloads.copy_data_package(self.project.data_dir, package)
+        tables = datasets.table_names(self.project.data_dir)
+        population = (
+            datasets.load("population", self.project.data_dir) if "population" in tables else None
+        )
+        page = publishing.sources_html(documents, population)
+        publishing.write_page(self.run_dir / SOURCES_PAGE, page)
+        return [WORKBOOK, f"{DATA_PACKAGE_DIR}/datapackage.json", SOURCES_PAGE]
 
     def _finish_page(self, group: Group, item: Execution, source: Path, titles: dict) -> None:
         neighbours = [self.plan.execution(group, s) for s in group.sections]
         shown = [e for e in neighbours if e.key in titles]
         position = shown.index(item)
+        twin = self._twin(group, item, titles)
         nav = publishing.PageNav(
             "../" * (item.home.count("/") + 1) + "index.html",
             self._link(item, shown[position - 1], titles) if position > 0 else None,
             self._link(item, shown[position + 1], titles) if position + 1 < len(shown) else None,
+            twin=twin[0] if twin else None,
+            twin_lang=twin[1] if twin else None,
         )
         footer = f"{group.label} · {publishing.ui_text(group.lang)['run']} {self.run_dir.name}"
         page = publishing.finish_page(
@@ -291,6 +326,19 @@ class Run:
             plotly_tag=self._plotly_tag(item),
         )  # fmt: skip
         publishing.write_page(self.run_dir / item.page_path, page)
+
+    def _twin(
+        self, group: Group, item: Execution, titles: dict
+    ) -> tuple[publishing.Link, str] | None:
+        """The same page in the other language of the same parameter file, if run."""
+        for other in self.groups:
+            if other.params_file is group.params_file and other.lang != group.lang:
+                twin = self.plan.execution(other, item.section)
+                if twin.key in titles:
+                    label = publishing.ui_text(other.lang)["language_name"]
+                    href = publishing.relative_href(item.page_path, twin.page_path)
+                    return publishing.Link(href, label), other.lang
+        return None
 
     @staticmethod
     def _link(item: Execution, other: Execution, titles: dict) -> publishing.Link:
@@ -301,7 +349,11 @@ class Run:
         if self.options.self_contained:
             return publishing.plotly_inline_tag()
         asset = f"{publishing.ASSETS_DIR}/{publishing.PLOTLY_ASSET}"
-        return publishing.plotly_file_tag(publishing.relative_href(item.page_path, asset))
+        locale = f"{publishing.ASSETS_DIR}/{publishing.LOCALE_ASSET}"
+        return publishing.plotly_file_tag(
+            publishing.relative_href(item.page_path, asset),
+            publishing.relative_href(item.page_path, locale),
+        )
 
     def _claim_sources(self, titles: dict) -> list[tuple[str, str, Path]]:
         return [
