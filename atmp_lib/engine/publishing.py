@@ -11,6 +11,7 @@ page; either way the charts drawn by :mod:`atmp_lib.charts` render offline.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -35,6 +36,8 @@ NAV_START, NAV_END = "<!--atmp:nav-->", "<!--/atmp:nav-->"
 TOC_START, TOC_END = "<!--atmp:toc-->", "<!--/atmp:toc-->"
 PLOTLY_START, PLOTLY_END = "<!--atmp:plotly-->", "<!--/atmp:plotly-->"
 FOOTER_START, FOOTER_END = "<!--atmp:footer-->", "<!--/atmp:footer-->"
+CSS_START, CSS_END = "<!--atmp:css-->", "<!--/atmp:css-->"
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", flags=re.DOTALL)
 ASSETS_DIR = "assets"
 PLOTLY_ASSET = "plotly.min.js"
 HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -242,7 +245,23 @@ def render_page(
     exporter.language_code = lang if lang in LANGUAGES else "en"
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"atmp": {"css": PAGE_CSS}})
-    return insert_toc(_accessible(body), lang), files
+    return insert_toc(_accessible(_gathered_styles(body)), lang), files
+
+
+def _gathered_styles(page: str) -> str:
+    """Every style element of the head moved into one marked region, so that a run can
+    share it as one file (see :func:`finish_page`)."""
+    end = page.find("</head>")
+    head, rest = page[:end], page[end:]
+    styles = "".join(STYLE_ELEMENT.findall(head))
+    return STYLE_ELEMENT.sub("", head) + CSS_START + styles + CSS_END + rest
+
+
+def page_styles(page: str) -> str:
+    """The CSS of a rendered page's style region (for the run's shared stylesheet)."""
+    start, end = page.find(CSS_START), page.find(CSS_END)
+    region = page[start + len(CSS_START) : end] if 0 <= start < end else ""
+    return "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", region, flags=re.DOTALL))
 
 
 def _accessible(page: str) -> str:
@@ -253,9 +272,21 @@ def _accessible(page: str) -> str:
     return page.replace("<main>", '<main id="atmp-content">', 1)
 
 
-def finish_page(page: str, *, nav: PageNav, lang: str | None, footer: str, plotly_tag: str) -> str:
+def finish_page(
+    page: str,
+    *,
+    nav: PageNav,
+    lang: str | None,
+    footer: str,
+    plotly_tag: str,
+    css_href: str | None = None,
+) -> str:
     """Fill a rendered page's navigation bar, footer and plotly.js (with the chart toolbar's
-    settings for the page language) for one run."""
+    settings for the page language) for one run; with ``css_href`` its styles come from
+    that shared stylesheet, else they stay in the page."""
+    if css_href is not None:
+        link = f'<link rel="stylesheet" type="text/css" href="{html.escape(css_href)}"/>'
+        page = _between(page, CSS_START, CSS_END, link)
     page = _between(page, NAV_START, NAV_END, nav_html(nav, lang))
     page = _between(page, FOOTER_START, FOOTER_END, html.escape(footer))
     return _between(page, PLOTLY_START, PLOTLY_END, plotly_tag + plot_config_script(lang))
@@ -312,6 +343,15 @@ def plotly_inline_tag() -> str:
         f'<script type="text/javascript" id="atmp-plotlyjs">{plotly_js()}</script>'
         f'<script type="text/javascript">{locale}</script>'
     )
+
+
+def write_stylesheet(run_dir: Path, css: str) -> str:
+    """Write a stylesheet shared by the run's pages once (named by its content); returns its
+    path inside the run folder."""
+    name = f"{ASSETS_DIR}/page-{hashlib.sha256(css.encode('utf-8')).hexdigest()[:12]}.css"
+    if not (run_dir / name).exists():
+        write_page(run_dir / name, css)
+    return name
 
 
 def write_assets(run_dir: Path) -> Path:

@@ -321,9 +321,14 @@ class Run:
             twin_lang=twin[1] if twin else None,
         )
         footer = f"{group.label} · {publishing.ui_text(group.lang)['run']} {self.run_dir.name}"
+        rendered = source.read_text(encoding="utf-8")
+        css_href = None
+        if not self.options.self_contained:
+            css = publishing.write_stylesheet(self.run_dir, publishing.page_styles(rendered))
+            css_href = publishing.relative_href(item.page_path, css)
         page = publishing.finish_page(
-            source.read_text(encoding="utf-8"), nav=nav, lang=group.lang, footer=footer,
-            plotly_tag=self._plotly_tag(item),
+            rendered, nav=nav, lang=group.lang, footer=footer,
+            plotly_tag=self._plotly_tag(item), css_href=css_href,
         )  # fmt: skip
         publishing.write_page(self.run_dir / item.page_path, page)
 
