@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -193,3 +194,44 @@ def test_prune_command_needs_a_rule(runs: Path, capsys: pytest.CaptureFixture[st
     assert "give --keep N, --since YYYY-MM-DD or both" in capsys.readouterr().err
     assert cli.main(["--root", str(root), "prune", "--keep", "4", "--output-dir", str(runs)]) == 0
     assert "removed 1 runs" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_run_offers_the_data_of_every_table_and_chart_and_a_pdf_per_language(
+    tmp_path: Path,
+) -> None:
+    import openpyxl  # noqa: F401  (the workbook's engine)
+    import pandas as pd
+    from pypdf import PdfReader
+
+    root, out = copy_project(tmp_path), tmp_path / "out"
+    code, record, err = run(root, out, "--lang", "both", "--pdf")
+    assert code == 0, err
+    run_dir = out / record["run_id"]
+    page = (run_dir / "default" / "en" / "01_alpha.html").read_text()
+    links = re.findall(r'href="(01_alpha/[^"]+\.csv)"', page)
+    assert links and all((run_dir / "default" / "en" / link).is_file() for link in links)
+    assert 'role="img"' in page and 'aria-label="Bar chart: Alpha bars.' in page
+    assert 'href="../sv/01_alpha.html" hreflang="sv" lang="sv">Svenska</a>' in page
+    workbook = pd.read_excel(run_dir / "report-data.xlsx", sheet_name=None)
+    csv_count = len(list((run_dir / "default").glob("*/*/*.csv")))
+    assert len(workbook) == csv_count + 1 and "sources" in workbook
+    assert (run_dir / "data-package" / "datapackage.json").is_file()
+    for lang in ("en", "sv"):
+        text = "".join(p.extract_text() for p in PdfReader(run_dir / f"report-{lang}.pdf").pages)
+        assert "Countries" in text or "Länder" in text  # a chart's axis, drawn before printing
+
+
+def test_pdfs_need_chromium_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "CHROMIUM", tmp_path / "no-chromium")
+    root = copy_project(tmp_path)
+    code = cli.main(["--root", str(root), "run", "--pdf", "--output-dir", str(tmp_path / "o")])
+    assert code == 2
+    assert "--pdf needs Chromium to print the pages" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -355,3 +355,24 @@ def test_the_index_serves_both_languages_each_group_in_its_own() -> None:
     assert 'succeeded</span> (<span lang="sv">lyckades</span>)' in page
     assert '<section lang="sv" aria-label="params/default.yaml · sv">' in page
     assert "<td>ja</td>" in page and ">True<" not in page
+
+
+@pytest.mark.slow
+def test_real_pages_caption_every_table_and_link_the_data_of_every_table_and_chart(
+    real_report: Path,
+) -> None:
+    import pandas as pd
+
+    sheets = pd.read_excel(real_report / "report-data.xlsx", sheet_name=None)
+    linked = 0
+    for page in sorted(real_report.glob("*/*/*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert text.count("<table") == text.count("<caption>"), page.name
+        links = re.findall(r'href="([^"]+\.csv)"', text)
+        tables_and_charts = text.count('class="dataframe atmp-table"') + text.count(
+            'class="atmp-chart"'
+        )
+        assert len(links) == tables_and_charts > 0, page.name
+        assert all((page.parent / link).is_file() for link in links), page.name
+        linked += len(links)
+    assert len(sheets) == linked + 1  # every table and chart, and the sources

@@ -21,12 +21,14 @@ from typing import Any
 from atmp_lib import parameters
 from atmp_lib import params as params_mod
 from atmp_lib.engine import inputs as inputs_mod
+from atmp_lib.engine import pdf
 from atmp_lib.engine import prune as prune_mod
 from atmp_lib.engine.execution import describe_failure
 from atmp_lib.engine.manifest import LATEST
 from atmp_lib.engine.planning import Execution
 from atmp_lib.engine.run import Outcome, Run, RunOptions, RunOutcome, refresh
 from atmp_lib.errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, InputError, RunError
+from atmp_lib.headless import CHROMIUM
 from atmp_lib.paths import Project, display_path, find_project, working_on
 
 PROG = "atmp-report"
@@ -127,6 +129,11 @@ def _add_run(commands: Any) -> None:
         action="store_true",
         help="embed plotly.js in every page (pages to send on their own; default: "
         "one shared assets/plotly.min.js per run folder)",
+    )
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the report as one PDF per language (needs Chromium)",
     )
     run.add_argument(
         "--no-prewarm",
@@ -268,11 +275,14 @@ def cmd_run(args: argparse.Namespace, project: Project, argv: list[str]) -> int:
     paths = inputs_mod.params_paths_for(project, args.params, args.all_params)
     output_dir = (args.output_dir or project.reports_dir).absolute()
     problems = inputs_mod.output_problems(output_dir, args.log_file, project.root)
+    if args.pdf and (missing := pdf.chromium_problem(CHROMIUM)):
+        problems.append(missing)
     inputs = inputs_mod.check_inputs(project, args.sections, paths, more_problems=problems)
     options = RunOptions(
         jobs=args.jobs, lang=args.lang, output_dir=args.output_dir,
         progress=not args.no_progress, cell_timeout=args.cell_timeout, argv=[PROG, *argv],
         prewarm=not args.no_prewarm, force=args.force, self_contained=args.self_contained,
+        pdf=args.pdf,
     )  # fmt: skip
     try:
         run = Run(inputs, options)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from atmp_lib import datasets
-from atmp_lib.engine import downloads, execution, manifest, publishing
+from atmp_lib.engine import downloads, execution, manifest, pdf, publishing
 from atmp_lib.engine.cache import Entry, ResultCache, link_or_copy
 from atmp_lib.engine.execution import Job, JobResult, started_workers
 from atmp_lib.engine.inputs import Inputs
@@ -50,6 +50,7 @@ class RunOptions:
     prewarm: bool = True
     force: bool = False
     self_contained: bool = False
+    pdf: bool = False
 
 
 @dataclass
@@ -306,7 +307,22 @@ class Run:
         )
         page = publishing.sources_html(documents, population)
         publishing.write_page(self.run_dir / SOURCES_PAGE, page)
-        return [WORKBOOK, f"{DATA_PACKAGE_DIR}/datapackage.json", SOURCES_PAGE]
+        return [WORKBOOK, f"{DATA_PACKAGE_DIR}/datapackage.json", SOURCES_PAGE, *self._pdfs(titles)]
+
+    def _pdfs(self, titles: dict) -> list[str]:
+        """With ``pdf``: one PDF per language, of the first parameter file's pages."""
+        if not self.options.pdf or not self.groups:
+            return []
+        first = self.groups[0].params_file
+        written = []
+        for group in (g for g in self.groups if g.params_file is first):
+            items = [self.plan.execution(group, s) for s in group.sections]
+            pages = [self.run_dir / item.page_path for item in items if item.key in titles]
+            if pages:
+                name = f"report-{group.lang}.pdf"
+                pdf.print_pdf(pages, self.run_dir / name)
+                written.append(name)
+        return written
 
     def _finish_page(self, group: Group, item: Execution, source: Path, titles: dict) -> None:
         neighbours = [self.plan.execution(group, s) for s in group.sections]
