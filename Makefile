@@ -28,6 +28,7 @@ validate: $(STAMP) ## Check the data tables and parameter files without running 
 
 test: $(STAMP) ## Install and run the whole test suite (lint, unit, browser, nbval)
 	scripts/ensure-chromium.sh
+	scripts/ensure-browser-tools.sh
 	$(BIN)/ruff check atmp_lib tests benchmarks scripts
 	$(BIN)/pytest -q
 	$(BIN)/pytest -q --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider

@@ -93,3 +93,21 @@ def _declare_fixture_sections() -> None:
 
 
 _declare_fixture_sections()
+
+
+@pytest.fixture(scope="session")
+def real_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the real notebooks/ with params/default.yaml in both languages, built
+    once for the session into a temp folder (its ``latest`` run folder)."""
+    import contextlib
+    import io
+
+    from atmp_lib.engine import cli
+
+    out = tmp_path_factory.mktemp("real") / "reports"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main(["--root", str(PROJECT_ROOT), "run", "--jobs", "2", "--no-progress",
+                         "--lang", "both", "--output-dir", str(out)])  # fmt: skip
+    assert code == 0, stderr.getvalue()
+    return out / "latest"

@@ -3,9 +3,7 @@ figures that really render in a headless browser; also the report of the real se
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import re
 from html.parser import HTMLParser
@@ -16,7 +14,7 @@ import pytest
 from browser import figure_report, render_doms
 
 from atmp_lib import params
-from atmp_lib.engine import cli, manifest, publishing
+from atmp_lib.engine import publishing
 from atmp_lib.engine.publishing import IndexEntry, IndexGroup, Link, PageNav
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -269,32 +267,6 @@ def test_figures_render_offline_in_headless_chromium(tmp_path: Path) -> None:
 def real_sections() -> list[params.Section]:
     sections, _ = params.load_sections(PROJECT / "notebooks", PROJECT)
     return sections
-
-
-@pytest.fixture(scope="module")
-def real_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of the real notebooks/ with params/default.yaml, into a temp folder."""
-    if not real_sections():
-        pytest.skip("notebooks/ has no sections yet")
-    out = tmp_path_factory.mktemp("real") / "reports"
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = cli.main(
-            [
-                "--root",
-                str(PROJECT),
-                "run",
-                "--jobs",
-                "2",
-                "--no-progress",
-                "--lang",
-                "both",
-                "--output-dir",
-                str(out),
-            ]
-        )
-    assert code == 0, stderr.getvalue()
-    return out / manifest.LATEST
 
 
 @pytest.mark.slow

@@ -200,16 +200,12 @@ def _categories(traces: list[dict]) -> list[Any]:
 def _annotated_chart(
     markup: str | list[str], figure: dict, file: DataFile, folder: str, lang: str
 ) -> str:
-    """The chart in a figure element with its text alternative, CSV link and data table."""
+    """The chart in a figure element whose caption is its text alternative, with a CSV link
+    and the data as a table (the chart's own toolbar stays the only control inside it)."""
     text = _joined(markup)
     match = re.search(r'<div id="([^"]+)"', text)
     chart_id = match.group(1) if match else f"chart-{file.name}"
     description = html.escape(describe(figure, lang))
-    text = text.replace(
-        f'<div id="{chart_id}"',
-        f'<div id="{chart_id}" role="img" aria-label="{description}"',
-        1,
-    )
     return (
         f'<figure class="atmp-chart" aria-describedby="{chart_id}-caption">{text}'
         f'<figcaption id="{chart_id}-caption"><p class="atmp-chart-description">{description}</p>'

@@ -76,6 +76,7 @@ PAGE_CSS = """
 .atmp-chart-description { margin: 0.3em 0; }
 .atmp-data-link { margin: 0.2em 0 1em 0; }
 .atmp-data-link a, .atmp-chart-data summary { color: #0b5cad; }
+.jp-RenderedHTMLCommon a, .atmp-data-link a { text-decoration: underline !important; }
 .atmp-table caption { caption-side: top; text-align: left; font-weight: bold; padding: 0.3em 0; }
 @media print {
   .atmp-nav, .atmp-toc, .atmp-skip, .atmp-data-link, .atmp-chart-data, .modebar { display: none; }
@@ -593,10 +594,16 @@ def sources_html(documents: list[dict[str, Any]], population: Any) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
         )
     title = " / ".join(t("sources_heading", lang) for lang in LANGUAGES)
+    heading = " / ".join(
+        f'<span lang="{lang}">{html.escape(t("sources_heading", lang))}</span>'
+        for lang in LANGUAGES
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{INDEX_CSS}</style>\n</head>\n"
-        "<body>\n<main>\n" + "\n".join(sections) + "\n</main>\n</body>\n</html>\n"
+        f"<body>\n<main>\n<h1>{heading}</h1>\n"
+        + "\n".join(sections)
+        + "\n</main>\n</body>\n</html>\n"
     )
 
 
