@@ -282,19 +282,25 @@ def is_quoted(text: str, sources: Iterable[str]) -> bool:
 
 
 def register(nb: Any, page: str, lang: str, sources: Iterable[str] = ()) -> list[Statement]:
-    """Every number the page of an executed notebook states, with the claim explaining it."""
+    """Every number the page of an executed notebook states, with the claim explaining it:
+    one recorded for the same output if any, else one recorded anywhere on the page."""
     outputs = list(page_outputs(nb))
     known = _known([claim for _, recorded in outputs for claim in recorded], lang)
     source_texts = list(sources)
     statements = []
-    for texts, _ in outputs:
+    for texts, recorded in outputs:
+        own = _known(recorded, lang)  # the claims recorded for this output explain it first
         for text in texts:
             if is_quoted(text, source_texts):
                 continue
             names = [name for name in NAMES_WITH_NUMBERS if name in text]
             for token in numbers_in(text, lang):
                 named = [name for name in names if token in numbers_in(name, lang)]
-                basis = f"name:{named[0]}" if named else explain(token, lang, known)
+                basis = (
+                    f"name:{named[0]}"
+                    if named
+                    else explain(token, lang, own) or explain(token, lang, known)
+                )
                 value = parse_number(token, lang)
                 statements.append(Statement(page, lang, text[:240], token, value, basis))
     return statements

@@ -104,3 +104,14 @@ def test_register_file_has_one_row_per_statement(tmp_path) -> None:
         ",".join(claims.REGISTER_COLUMNS),
         "p,en,ctx,5,5.0,fact:x",
     ]
+
+
+def test_a_number_is_explained_by_its_own_output_s_claim_first() -> None:
+    first = [{"text": "1,200", "value": 1200.0, "basis": "derived:2,400 × 50 / 100"}]
+    second = [{"text": "SEK 1,200 million", "value": 1200.0, "basis": "fact:skr_investment"}]
+    nb = _notebook(("text/markdown", "About 1,200 trials.", first),
+                   ("text/markdown", "SEK 1,200 million in 2007.", second))  # fmt: skip
+    statements = claims.register(nb, "p", "en")
+    assert [(s.number, s.basis) for s in statements if s.number == "1,200"] == [
+        ("1,200", "derived:2,400 × 50 / 100"), ("1,200", "fact:skr_investment")
+    ]
