@@ -67,7 +67,8 @@ def figure_text(figure: Figure, lang: str, banded: bool = False) -> str:
     else:
         number = number_text(figure.value, lang, figure.decimals, figure.qualifier)
     text = with_unit(number, figure.unit, lang)
-    if figure.qualifier in QUALIFIER_LABELS and not (figure.span.is_range or banded):
+    ranged = figure.span.is_range and not figure.qualify_range
+    if figure.qualifier in QUALIFIER_LABELS and not (ranged or banded):
         text = f"{t(QUALIFIER_LABELS[figure.qualifier], lang)} {text}"
     return claims.record(text, figure.value, f"derived:{figure.formula.english()}")
 
@@ -121,3 +122,16 @@ def figures_table(
     columns[t("col_formula", lang)] = [formula_text(figure.formula, lang) for figure in figures]
     columns[t("col_inputs", lang)] = [", ".join(figure.inputs) for figure in figures]
     return pd.DataFrame(columns)
+
+
+#: Whole numbers written in words in running text (Swedish style writes one to twelve in
+#: words; "one" is left out because Swedish "en"/"ett" depends on the noun).
+WORDED_NUMBERS = range(2, 13)
+
+
+def number_words(value: float, lang: str, basis: str) -> str:
+    """A count as running text writes it ("seven", "sju"; digits from 13 on), recorded as
+    a claim resting on ``basis``."""
+    whole = float(value).is_integer() and int(value) in WORDED_NUMBERS
+    text = t(f"number_word_{int(value)}", lang) if whole else number_text(value, lang)
+    return claims.record(text, value, basis)

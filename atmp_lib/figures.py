@@ -106,7 +106,9 @@ class Figure:
     on an approximate input, ``at_least``/``up_to`` when it keeps a bound's direction);
     ``unit`` is a unit of the label files (``people``, ``%``, ``SEK million``);
     ``label_values`` fill placeholders in the figure's label; ``assumptions`` name the
-    assumption rows the figure depends on.
+    assumption rows the figure depends on. ``qualify_range`` writes the qualifier before a
+    range too: a stated range added to approximate figures is "about 510–560", while a
+    range computed from a stated range alone ("10–20") needs none.
     """
 
     id: str
@@ -118,6 +120,7 @@ class Figure:
     unit: str = ""
     label_values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     assumptions: tuple[str, ...] = ()
+    qualify_range: bool = False
 
     def __post_init__(self) -> None:
         if self.qualifier not in QUALIFIERS:

@@ -79,3 +79,17 @@ def per_million_figure(
         decimals=decimals,
         label_values={"figure": fact},
     )
+
+
+def figure_per_million(
+    figure: Figure, population: pd.DataFrame, country: str, figure_id: str
+) -> Figure:
+    """A computed figure per million inhabitants of a country (label ``figure_<figure_id>``),
+    qualified, rounded and banded as the figure it comes from."""
+    inhabitants = population_of(population, country)
+    return figure.scaled(
+        MILLION / inhabitants,
+        id=figure_id,
+        formula=Formula("{0} × {1} / {2}", (figure.span, MILLION, inhabitants)),
+        inputs=(*figure.inputs, f"population:{country}"),
+    )

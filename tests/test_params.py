@@ -291,7 +291,7 @@ def test_section_names_accept_number_and_short_name(project: Path) -> None:
         ("scenarios", "draws", True, False), ("scenarios", "seed", 0, True),
         ("scenarios", "seed", 1.5, False),
         ("survey", "horizon_years", 30, True), ("survey", "horizon_years", 30.0, False),
-        ("survey", "ccrm_established", "yes", False),
+        ("survey", "ccrm_nordic_established", "yes", False),
     ],
 )  # fmt: skip
 def test_the_sections_declared_rules(section: str, name: str, value: object, ok: bool) -> None:

@@ -1,8 +1,11 @@
-"""The recruitment-survey section: totals, per-year figures, coverage, labels and the notebook."""
+"""The recruitment-survey section: need, CCRM Nordic as an add-on, per year and per million,
+coverage, labels, layers and the notebook."""
 
 from __future__ import annotations
 
+import ast
 import csv
+import importlib.util
 import re
 import subprocess
 import sys
@@ -13,16 +16,24 @@ import pandas as pd
 import pytest
 import yaml
 
-from atmp_lib import claims, datasets, i18n, survey
-from atmp_lib.facts import get_fact
-from atmp_lib.survey import Span
+from atmp_lib import claims, datasets, i18n, params
+from atmp_lib.errors import ParameterError
+from atmp_lib.figure_views import figure_label, figure_text, number_words
+from atmp_lib.figures import Figure, Formula, Span
+from atmp_lib.parameters import schema
+from atmp_lib.population import figure_per_million
+from atmp_lib.sections import common
+from atmp_lib.sections.survey import calculations as calc
+from atmp_lib.sections.survey import views
+from atmp_lib.sections.survey.parameters import check_parameters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODULE = PROJECT_ROOT / "atmp_lib" / "survey.py"
+SECTION = PROJECT_ROOT / "atmp_lib" / "sections" / "survey"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "03_survey.ipynb"
 LABELS = PROJECT_ROOT / "atmp_lib" / "labels" / "survey.csv"
 PLOTLY = "application/vnd.plotly.v1+json"
 NUMBER = re.compile(r"\d+(?:[,\u202f]\d{3})*(?:[.,]\d+)?")
+OLD_IMPORT = re.compile(r"\batmp_lib\.survey\b|from atmp_lib import [^\n]*\bsurvey\b")
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +41,25 @@ def respondents() -> pd.DataFrame:
     return datasets.load("survey")
 
 
-def fact_row(facts: pd.DataFrame, fact_id: str) -> pd.Series:
-    return facts.set_index("id").loc[fact_id]
+def value_of(facts: pd.DataFrame, fact_id: str) -> float:
+    return float(facts.set_index("id").loc[fact_id, "value"])
+
+
+def with_value(facts: pd.DataFrame, fact_id: str, value: float) -> pd.DataFrame:
+    """A copy of the facts with one value changed (to show nothing is hard-coded)."""
+    return facts.assign(value=facts["value"].where(facts["id"] != fact_id, value))
 
 
 def band_fraction(assumptions: pd.DataFrame) -> float:
-    return float(assumptions.set_index("id").loc["approx_band_pct", "value"]) / 100
+    return calc.band_pct(assumptions) / 100
 
 
-def bounds(span: Span) -> tuple[float, ...]:
-    return span.bounds
+def stated_sum(facts: pd.DataFrame) -> float:
+    return sum(value_of(facts, fact_id) for fact_id in calc.STATED_SECTORS.values())
+
+
+def sweden(population: pd.DataFrame) -> int:
+    return int(population.set_index("country").loc["SE", "population"])
 
 
 def unexplained(text: str, recorded: list[dict[str, object]]) -> list[str]:
@@ -47,299 +67,329 @@ def unexplained(text: str, recorded: list[dict[str, object]]) -> list[str]:
     return [n for n in NUMBER.findall(text) if not any(n in str(c["text"]) for c in recorded)]
 
 
-def approx_parts(facts: pd.DataFrame) -> list[float]:
-    return [float(fact_row(facts, fid)["value"]) for fid in ("need_companies", "need_healthcare")]
+# --------------------------------------------------------------------------- parameters
 
 
-# --- parameters -------------------------------------------------------------------------
+def test_one_switch_for_ccrm_nordic_declared_once() -> None:
+    declared = schema("survey")
+    assert list(declared) == ["lang", "ccrm_nordic_established", "horizon_years"]
+    assert declared["ccrm_nordic_established"] is common.CCRM_NORDIC_ESTABLISHED
+    assert declared["horizon_years"] is common.HORIZON_YEARS
 
 
-def test_default_parameters_are_valid() -> None:
-    params = yaml.safe_load((PROJECT_ROOT / "params" / "default.yaml").read_text("utf-8"))
-    survey.check_parameters(params["lang"], params["ccrm_established"], params["horizon_years"])
-
-
-@pytest.mark.parametrize(
-    ("lang", "ccrm", "horizon", "message"),
-    [
-        ("fr", True, 5, "parameter 'lang': 'fr' is not one of en, sv"),
-        ("en", "yes", 5, "parameter 'ccrm_established': 'yes' is not one of True, False"),
-        ("en", 1, 5, "parameter 'ccrm_established'"),
-        ("en", True, 0, "parameter 'horizon_years': 0 is not one of the whole numbers 1..30"),
-        ("en", True, 31, "parameter 'horizon_years': 31"),
-        ("en", True, 2.5, "parameter 'horizon_years': 2.5"),
-        ("en", True, True, "parameter 'horizon_years': True"),
-    ],
-)
-def test_invalid_parameters_name_parameter_and_choices(lang, ccrm, horizon, message) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
-        survey.check_parameters(lang, ccrm, horizon)
-
-
-def test_horizon_bounds_are_accepted() -> None:
-    assert survey.check_horizon_years(1) == 1
-    assert survey.check_horizon_years(30) == 30
-
-
-# --- spans ------------------------------------------------------------------------------
-
-
-def test_span_arithmetic_keeps_every_bound() -> None:
-    total = Span(1, 2, 3, 4) + Span(10, 20, 20, 30, approximate=True)
-    assert total == Span(11, 22, 23, 34, approximate=True)
-    assert total.scaled(0.5) == Span(5.5, 11, 11.5, 17, approximate=True)
-    assert total.is_range and total.has_band
-    assert not Span.point(7).is_range and not Span.point(7).has_band
-
-
-def test_fact_span_by_qualifier(facts: pd.DataFrame, assumptions: pd.DataFrame) -> None:
-    band = survey.band_pct(assumptions)
-    companies = get_fact(facts, "need_companies")
-    ccrm = get_fact(facts, "need_ccrm_nordic")
-    hospitals = get_fact(facts, "survey_hospitals_asked")
-    spread = companies.value * band / 100
-    span = survey.fact_span(companies, band)
-    assert bounds(span) == pytest.approx(
-        (companies.value - spread, companies.value, companies.value, companies.value + spread)
-    )
-    assert span.approximate
-    assert survey.fact_span(ccrm, band) == Span(ccrm.low, ccrm.low, ccrm.high, ccrm.high)
-    assert survey.fact_span(hospitals, band) == Span.point(hospitals.value)
-    with pytest.raises(ValueError, match="need_total"):
-        survey.fact_span(get_fact(facts, "need_total"), band)
-
-
-def test_band_pct_is_the_assumption_row(assumptions: pd.DataFrame) -> None:
-    assert survey.band_pct(assumptions) == pytest.approx(100 * band_fraction(assumptions))
-    with pytest.raises(KeyError, match="approx_band_pct"):
-        survey.band_pct(assumptions[assumptions["id"] != "approx_band_pct"])
+def test_default_parameters_leave_ccrm_nordic_out_and_are_valid() -> None:
+    defaults = yaml.safe_load((PROJECT_ROOT / "params" / "default.yaml").read_text("utf-8"))
+    assert defaults["ccrm_nordic_established"] is False
+    assert "ccrm_established" not in defaults
+    check_parameters(**{name: defaults[name] for name in schema("survey")})
 
 
 @pytest.mark.parametrize(
-    ("span", "lang", "stated", "band"),
+    ("values", "message"),
     [
-        (Span(414, 460, 460, 506, True), "en", "about 460", "414–506"),
-        (Span(464, 510, 560, 606, True), "sv", "ca 510–560", "464–606"),
-        (Span(10.8, 12, 12, 13.2, True), "en", "about 12", "11–13"),
-        (Span.point(50), "en", "50", "50"),
+        ({"lang": "fr"}, "parameter 'lang': 'fr' is not allowed"),
+        ({"ccrm_nordic_established": "yes"}, "parameter 'ccrm_nordic_established': 'yes' is not"),
+        ({"ccrm_nordic_established": 1}, "parameter 'ccrm_nordic_established': 1 is not"),
+        ({"horizon_years": 0}, "parameter 'horizon_years': 0 is out of range"),
+        ({"horizon_years": 31}, "parameter 'horizon_years': 31 is out of range"),
+        ({"horizon_years": 2.5}, "parameter 'horizon_years': 2.5 is not an integer"),
+        ({"horizon_years": True}, "parameter 'horizon_years': True is not a number"),
+        ({"ccrm_established": True}, "parameter 'ccrm_established': not a parameter"),
     ],
 )
-def test_span_texts_are_whole_numbers_with_their_qualifier(span, lang, stated, band) -> None:
-    assert survey.stated_text(span, lang, "derived:x") == stated
-    assert survey.band_text(span, lang, "derived:x") == band
+def test_invalid_parameters_name_parameter_and_what_is_allowed(values, message) -> None:
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        check_parameters(**{"lang": "en", "horizon_years": 5, **values})
 
 
-# --- need and total ---------------------------------------------------------------------
+def test_notebook_parameters_cell_is_annotated_from_the_declarations() -> None:
+    cell = next(c for c in nbformat.read(NOTEBOOK, 4).cells if "parameters" in c.metadata.tags)
+    declared, problems = params.parse_parameters(cell.source, "03_survey")
+    assert problems == []
+    assert {name: p.default for name, p in declared.items()} == {
+        "lang": "en", "ccrm_nordic_established": False, "horizon_years": 5,
+    }  # fmt: skip
+    for line, (name, rule) in zip(cell.source.splitlines(), schema("survey").items(), strict=True):
+        assert line.startswith(f"{name}: {rule.type_text} = ")
+        assert line.endswith(f"# {rule.help}; allowed: {rule.allowed()}")
 
 
-def test_sector_needs_follow_ccrm_parameter(facts, assumptions) -> None:
-    with_ccrm = survey.sector_needs(facts, assumptions, ccrm_established=True)
-    without = survey.sector_needs(facts, assumptions, ccrm_established=False)
-    assert [n.sector for n in with_ccrm] == ["companies", "healthcare", "ccrm_nordic"]
-    assert [n.sector for n in without] == ["companies", "healthcare"]
+# --------------------------------------------------------------------------- layers
 
 
-def test_total_is_the_sum_of_the_parts(facts, assumptions) -> None:
+def test_the_old_module_is_gone_and_nothing_imports_it() -> None:
+    assert importlib.util.find_spec("atmp_lib.survey") is None
+    for path in [*PROJECT_ROOT.glob("atmp_lib/**/*.py"), *PROJECT_ROOT.glob("tests/*.py"),
+                 *PROJECT_ROOT.glob("notebooks/*.ipynb")]:  # fmt: skip
+        if path.name != "test_survey.py":
+            assert not OLD_IMPORT.search(path.read_text("utf-8")), path
+
+
+def test_calculations_know_no_language_labels_or_charts() -> None:
+    tree = ast.parse((SECTION / "calculations.py").read_text("utf-8"))
+    imported = {
+        alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    forbidden = ("plotly", "atmp_lib.i18n", "atmp_lib.claims", "atmp_lib.figure_views")
+    assert not [name for name in imported if name.startswith(forbidden)]
+    arguments = {arg.arg for node in ast.walk(tree) if isinstance(node, ast.arguments)
+                 for arg in node.args}  # fmt: skip
+    assert "lang" not in arguments
+
+
+# --------------------------------------------------------------------------- the need
+
+
+def test_sector_spans_follow_the_facts_qualifier(facts, assumptions) -> None:
     band = band_fraction(assumptions)
-    parts = approx_parts(facts)
-    ccrm = fact_row(facts, "need_ccrm_nordic")
-    total = survey.total_need(facts, assumptions, ccrm_established=True).span
-    assert total.stated_low == pytest.approx(sum(parts) + ccrm["low"])
-    assert total.stated_high == pytest.approx(sum(parts) + ccrm["high"])
-    assert total.low == pytest.approx(sum(parts) * (1 - band) + ccrm["low"])
-    assert total.high == pytest.approx(sum(parts) * (1 + band) + ccrm["high"])
-    assert total.approximate
-    without = survey.total_need(facts, assumptions, ccrm_established=False).span
-    assert without.stated_low == without.stated_high == pytest.approx(sum(parts))
+    companies, healthcare = calc.stated_needs(facts, assumptions)
+    stated = value_of(facts, "need_companies")
+    assert companies.span.bounds == pytest.approx(
+        (stated * (1 - band), stated, stated, stated * (1 + band))
+    )
+    assert companies.approximate and healthcare.approximate
+    ccrm = calc.ccrm_need(facts, assumptions)
+    row = facts.set_index("id").loc["need_ccrm_nordic"]
+    assert ccrm.span == Span(row["low"], row["low"], row["high"], row["high"])
+    assert not ccrm.approximate and not ccrm.span.has_band
 
 
-def test_totals_reproduce_the_section_figures(facts, assumptions) -> None:
-    without = survey.total_need(facts, assumptions, ccrm_established=False)
-    with_ccrm = survey.total_need(facts, assumptions, ccrm_established=True)
-    assert (without.display("en"), without.band_display("en")) == ("about 460", "414–506")
-    assert (with_ccrm.display("sv"), with_ccrm.band_display("sv")) == ("ca 510–560", "464–606")
-    assert with_ccrm.inputs[:3] == ("need_companies", "need_healthcare", "need_ccrm_nordic")
-    assert with_ccrm.formula_text("sv").startswith("400 + 60 + (50–100); intervall:")
+def test_the_stated_need_leaves_ccrm_nordic_out(facts, assumptions) -> None:
+    total = calc.stated_need(facts, assumptions)
+    band = band_fraction(assumptions)
+    assert total.span.stated_low == total.span.stated_high == pytest.approx(stated_sum(facts))
+    assert total.span.low == pytest.approx(stated_sum(facts) * (1 - band))
+    assert "fact:need_ccrm_nordic" not in total.inputs
+    assert total.qualifier == "approx" and total.label_values["years"] == 5
+    raised = calc.stated_need(with_value(facts, "need_companies", 500.0), assumptions)
+    assert raised.value == pytest.approx(stated_sum(facts) + 100)
+
+
+def test_the_need_incl_ccrm_adds_its_range_and_keeps_the_ca(facts, assumptions) -> None:
+    row = facts.set_index("id").loc["need_ccrm_nordic"]
+    total = calc.need_incl_ccrm(facts, assumptions)
+    assert total.span.stated_low == pytest.approx(stated_sum(facts) + row["low"])
+    assert total.span.stated_high == pytest.approx(stated_sum(facts) + row["high"])
+    assert total.inputs[:3] == ("fact:need_companies", "fact:need_healthcare",
+                                "fact:need_ccrm_nordic")  # fmt: skip
+    assert figure_text(total, "en") == "about 510–560"  # a "ca" sum keeps its qualifier
+    assert figure_text(calc.ccrm_per_year(facts, assumptions), "en") == "10–20"  # a range: none
+
+
+def test_per_year_and_per_million_figures(facts, assumptions, population) -> None:
+    figures = calc.derived_figures(facts, assumptions, population, False, 5)
+    by_id = {figure.id: figure for figure in figures}
+    per_year = stated_sum(facts) / value_of(facts, "survey_horizon_years")
+    assert by_id["survey_need_per_year"].value == pytest.approx(per_year)
+    assert by_id["survey_need_per_million"].value == pytest.approx(
+        stated_sum(facts) * 1e6 / sweden(population)
+    )
+    assert by_id["survey_need_per_year_per_million"].span.high == pytest.approx(
+        per_year * (1 + band_fraction(assumptions)) * 1e6 / sweden(population)
+    )
+    texts = {fid: (figure_text(f, "en"), views.band_text(f, "en")) for fid, f in by_id.items()}
+    assert texts["survey_need"] == ("about 460", "414–506")
+    assert texts["survey_need_per_year"] == ("about 92", "83–101")
+    assert texts["survey_need_per_million"] == ("about 44", "40–48")
+    assert texts["survey_need_per_year_per_million"] == ("about 9", "8–10")
+    assert texts["survey_ccrm_nordic_per_year"] == ("10–20", "")
+
+
+def test_derived_figures_count_ccrm_nordic_only_when_switched_on(
+    facts, assumptions, population
+) -> None:
+    off = calc.derived_figures(facts, assumptions, population, False, 5)
+    on = calc.derived_figures(facts, assumptions, population, True, 5)
+    assert [f.id for f in off] == [
+        "survey_need", "survey_need_per_year", "survey_need_per_million",
+        "survey_need_per_year_per_million", "survey_ccrm_nordic_per_year",
+    ]  # fmt: skip
+    assert [f.id for f in on][len(off):] == ["survey_need_incl_ccrm",
+                                              "survey_need_per_year_incl_ccrm"]  # fmt: skip
+    by_id = {figure.id: figure for figure in on}
+    assert figure_text(by_id["survey_need_per_year_incl_ccrm"], "en") == "about 102–112"
+    assert not any(input_.startswith("fact:job_ads") for f in on for input_ in f.inputs)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+@pytest.mark.parametrize("switch", [False, True])
+def test_every_figure_that_counts_ccrm_nordic_says_so(
+    facts, assumptions, population, lang, switch
+) -> None:
+    """Table rows, figure labels and chart bars: a value with CCRM Nordic in it is labelled."""
+    for figure in calc.derived_figures(facts, assumptions, population, switch, 10):
+        if "fact:need_ccrm_nordic" in figure.inputs:
+            label = figure_label(figure, lang)
+            assert re.search(r"(proposed|föreslagna) CCRM Nordic.*(established|etableras)", label)
+    table = views.need_table(facts, assumptions, switch, lang)
+    sector = table.columns[0]
+    ranged = table[table.iloc[:, 1].str.contains("–") & ~table[sector].str.contains("CCRM")]
+    assert ranged.empty  # no row shows a CCRM-inclusive range without naming CCRM Nordic
+    fig = views.need_chart(facts, assumptions, switch, lang)
+    for item in fig.data:
+        for name, text in zip(item.x, item.hovertext or item.text or [], strict=False):
+            if "510" in str(text) or "50–100" in str(text):
+                assert "CCRM" in name.replace("<br>", " "), (name, text)
+
+
+def test_horizon_keeps_the_yearly_rate_as_the_scenarios_do(facts, assumptions, population) -> None:
+    five = calc.derived_figures(facts, assumptions, population, True, 5)
+    ten = calc.derived_figures(facts, assumptions, population, True, 10)
+    assert [f for f in ten if f.id in {g.id for g in five}] == five  # the rate does not change
+    over = calc.figure_by_id(ten, "survey_need_over_horizon")
+    yearly = calc.figure_by_id(ten, "survey_need_per_year")
+    assert over.span.bounds == pytest.approx(tuple(10 * b for b in yearly.span.bounds))
+    assert "parameter:horizon_years" in over.inputs
+    assert calc.figure_by_id(ten, "survey_need_over_horizon_incl_ccrm").value == pytest.approx(
+        10 * calc.figure_by_id(ten, "survey_need_per_year_incl_ccrm").value
+    )
+    assert views.horizon_note(facts, 5, "en") is None
+    note = views.horizon_note(facts, 10, "sv")
+    assert "behålls dess årstakt under 10 år" in note and "scenariosidan" in note
+    with pytest.raises(KeyError, match="survey_need_over_horizon"):
+        calc.figure_by_id(five, "survey_need_over_horizon")
+
+
+def test_headline_texts_state_460_and_ccrm_nordic_as_an_add_on(facts, assumptions, population):
+    off = views.need_text(facts, assumptions, False, "en")
+    assert "Together that is **about 460** people: the need this page counts" in off
+    assert ("**+10–20 people a year if the proposed CCRM Nordic is established, from its "
+            "start**") in off  # fmt: skip
+    assert "510" not in off and "ccrm_" not in off and "True" not in off
+    on = views.need_text(facts, assumptions, True, "sv")
+    assert "sidan är inställd på att CCRM Nordic etableras" in on
+    assert "**ca 510–560** personer (464–606" in on and "parametern" not in on
+    yearly = views.yearly_text(facts, assumptions, population, False, 5, "en")
+    assert "**about 92 people a year** (83–101" in yearly
+    assert "about 44 over the five years, or about 9 a year" in yearly
+    assert "102" not in yearly and "this page does not count it" in yearly
+    yearly_on = views.yearly_text(facts, assumptions, population, True, 5, "sv")
+    assert "**ca 102–112 personer per år inkl. det föreslagna CCRM Nordic, om det etableras**" in (
+        yearly_on
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_job_ads_are_context_for_scale_not_a_multiple(facts, assumptions, population, lang):
+    text = views.scale_text(facts, assumptions, lang)
+    yearly = views.yearly_text(facts, assumptions, population, True, 5, lang)
+    for word in ("times", "gånger", "multiple", "multipel", "per million", "per miljon"):
+        assert word not in text
+    assert "times" not in yearly and "gånger" not in yearly
+    assert "31" in text and "2021" in text and "169" in text and "92" in text
+    assert ("not a growth factor" if lang == "en" else "ingen tillväxtfaktor") in text
+    assert "nära relaterade områden" in text
 
 
 def test_headline_check_says_what_the_numbers_show(facts, assumptions) -> None:
-    check = survey.headline_check(facts, assumptions)
-    parts = approx_parts(facts)
-    threshold = fact_row(facts, "need_total")["value"]
+    check = calc.headline_check(facts, assumptions)
+    threshold = value_of(facts, "need_total")
     assert check.threshold == threshold
-    assert check.uplift_needed_pct == pytest.approx(100 * (threshold - sum(parts)) / sum(parts))
-    assert check.ccrm_needed == pytest.approx(threshold - sum(parts))
-    text = survey.headline_text(facts, assumptions, "en")
+    assert check.uplift_needed_pct == pytest.approx(
+        100 * (threshold - stated_sum(facts)) / stated_sum(facts)
+    )
+    assert (check.stated_verdict, check.with_ccrm_verdict) == ("band_reaches", "reaches_any")
+    text = views.headline_text(facts, assumptions, "en")
     for figure in ("over 500", "about 460: below 500 as stated", "414–506", "about 9%"):
         assert figure in text
-    assert "about 510–560, over 500 anywhere in CCRM Nordic's range" in text
+    assert "if it is established, the parts add up to about 510–560, over 500" in text
     assert "only near the top of that band" in text
-    assert "only when" not in text and "holds only" not in text
-    assert "does not say whether its total counts CCRM Nordic" in text
+    swedish = views.headline_text(facts, assumptions, "sv")
+    assert "ligger de inom 414–506" in swedish and "spänner" not in swedish
 
 
-def test_headline_verdicts_follow_the_numbers(facts, assumptions) -> None:
-    raised = facts.assign(value=facts["value"].where(facts["id"] != "need_total", 600.0))
-    text = survey.headline_text(raised, assumptions, "en")
-    assert "below 600 even at the top of the assumed ±10% band (414–506)" in text
-    assert "only the upper part of the assumed ±10% band (464–606) reaches it" in text
-    lowered = facts.assign(value=facts["value"].where(facts["id"] != "need_total", 530.0))
-    assert "only if CCRM Nordic needs at least 70" in survey.headline_text(
-        lowered, assumptions, "en"
-    )
-    low = facts.assign(value=facts["value"].where(facts["id"] != "need_total", 420.0))
-    low_text = survey.headline_text(low, assumptions, "en")
-    assert "about 460, which already reaches 420" in low_text
-    middle = facts.assign(value=facts["value"].where(facts["id"] != "need_total", 470.0))
-    assert "only in the upper part of that band" in survey.headline_text(
-        middle, assumptions, "en"
-    )
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [
+        (600.0, ("below 600 even at the top of the assumed ±10% band (414–506)",
+                 "only the upper part of the assumed ±10% band (464–606) reaches it")),
+        (530.0, ("below 530 even at the top", "only if CCRM Nordic needs at least 70")),
+        (420.0, ("about 460, which already reaches 420", "over 420 anywhere")),
+        (470.0, ("only in the upper part of that band", "over 470 anywhere")),
+    ],
+)  # fmt: skip
+def test_headline_verdicts_follow_the_numbers(facts, assumptions, total, expected) -> None:
+    text = views.headline_text(with_value(facts, "need_total", total), assumptions, "en")
+    for phrase in expected:
+        assert phrase in text
 
 
-def test_need_table_rows_and_per_year(facts, assumptions) -> None:
-    table = survey.need_table(facts, assumptions, False, 5, "en")
+def test_need_table_rows(facts, assumptions) -> None:
+    table = views.need_table(facts, assumptions, False, "en")
     assert list(table["Sector"]) == [
-        "Companies", "Healthcare", "Sum of the parts (computed)",
+        "Companies", "Healthcare", "Companies and healthcare (computed sum)",
+        "CCRM Nordic (proposed; if established): add-on from its start",
         "The report's total (public and private)",
     ]  # fmt: skip
     assert list(table["As stated in the report"]) == [
-        "about 400", "about 60", "about 460", "over 500",
+        "about 400", "about 60", "about 460", "50–100", "over 500",
     ]  # fmt: skip
     assert list(table["Per year, spread evenly over 5 years (band)"]) == [
-        "about 80 (72–88)", "about 12 (11–13)", "about 92 (83–101)", "–",
+        "about 80 (72–88)", "about 12 (11–13)", "about 92 (83–101)", "10–20 (from its start)", "–",
     ]  # fmt: skip
-    with_ccrm = survey.need_table(facts, assumptions, True, 10, "sv")
-    ccrm = "CCRM Nordic (föreslaget; räknat som om det etableras)"
-    assert ccrm in list(with_ccrm["Sektor"])
-    per_year = with_ccrm["Per år, jämnt fördelat på 10 år (intervall)"]
-    assert per_year.iloc[-2] == "ca 51–56 (46–61)"
-    band = with_ccrm["Antaget intervall (±10\u00a0% kring ”ca”)"]
-    assert band[with_ccrm["Sektor"] == ccrm].item() == "–"  # a stated range gets no band
+    swedish = views.need_table(facts, assumptions, True, "sv")
+    incl = "Summa inkl. det föreslagna CCRM Nordic, om det etableras (beräknad)"
+    row = swedish[swedish["Sektor"] == incl].iloc[0].tolist()
+    assert row[1:] == ["ca 510–560", "464–606", "ca 102–112 (93–121)"]
+    assert swedish.columns[2] == "Antaget intervall (±10\u00a0% kring ”ca”)"
 
 
 def trace(fig, name: str):
     """The trace with this legend name; its categories with line breaks undone."""
     matches = [item for item in fig.data if item.name == name]
     assert len(matches) == 1, [item.name for item in fig.data]
-    found = matches[0]
-    return found.update(x=[x.replace("<br>", " ") for x in found.x])
+    return matches[0].update(x=[x.replace("<br>", " ") for x in matches[0].x])
 
 
-def test_need_chart_keeps_stated_figures_apart_from_computed_and_assumed(
-    facts, assumptions
-) -> None:
-    fig = survey.need_chart(facts, assumptions, True, "en")
+def test_need_chart_shows_ccrm_nordic_apart_from_the_stated_sum(facts, assumptions) -> None:
+    fig = views.need_chart(facts, assumptions, False, "en")
+    ccrm = "CCRM Nordic (proposed; if established): add-on from its start"
     stated = trace(fig, "As stated in the report")
-    ccrm = "CCRM Nordic (proposed; counted as if established)"
     assert list(stated.x) == ["Companies", "Healthcare", ccrm]
     assert list(stated.y) == [400, 60, 50]
-    ranged = trace(fig, "Range as stated in the report")
-    assert list(ranged.x) == [ccrm]
+    assert list(trace(fig, "Range as stated in the report").x) == [ccrm]
     computed = trace(fig, "Computed from the stated figures")
-    assert list(computed.x) == ["Sum of the parts (computed)"] and list(computed.y) == [510]
-    assert list(trace(fig, "Computed range (from a stated range)").y) == [50]
-    band = trace(fig, "Assumed band: ±10% around “ca” (one reading, not in the report)")
-    assert ccrm not in band.x
-    assert fig.layout.shapes[0].y0 == fact_row(facts, "need_total")["value"]
-    note = fig.layout.annotations[-1].text
+    assert list(computed.x) == ["Companies and healthcare (computed sum)"]
+    assert list(computed.y) == [stated_sum(facts)]
+    assert fig.layout.shapes[0].y0 == value_of(facts, "need_total")
+    title = "Expected recruitment need over the coming five years, by sector"
+    assert fig.layout.title.text == title
+    on = views.need_chart(facts, assumptions, True, "en")
+    incl = "Sum incl. the proposed CCRM Nordic, if established (computed)"
+    assert list(trace(on, "Computed from the stated figures").x)[-1] == incl
+    assert list(trace(on, "Computed range (from a stated range)").x) == [incl]
+    note = on.layout.annotations[-1].text
     assert "facts.csv" in note and "assumptions.csv" in note
 
 
-def test_need_chart_without_ccrm(facts, assumptions) -> None:
-    fig = survey.need_chart(facts, assumptions, False, "en")
-    assert list(trace(fig, "As stated in the report").y) == [400, 60]
-    assert list(trace(fig, "Computed from the stated figures").y) == [460]
-    assert all("range" not in (item.name or "") for item in fig.data)
-
-
-def test_assumptions_table_shows_the_rationale(assumptions) -> None:
-    rows = assumptions.set_index("id")
-    table = survey.assumptions_table(assumptions, "sv")
+def test_assumptions_table_shows_the_band_and_its_rationale(assumptions) -> None:
+    band = assumptions.set_index("id").loc["approx_band_pct"]
+    table = views.assumptions_table(assumptions, "sv")
     assert list(table.columns) == ["Antagande", "Värde", "Motivering"]
-    band = rows.loc["approx_band_pct"]
     assert table.iloc[0].tolist() == [band["label_sv"], "±10\u00a0%", band["rationale_sv"]]
-    assert table.iloc[1, 1] == "5 länder"
-
-
-# --- per year, per million, job ads -----------------------------------------------------
-
-
-def test_per_year_is_a_linear_rescaling(facts, assumptions) -> None:
-    total = survey.total_need(facts, assumptions, True)
-    five = survey.per_year(total, 5, facts)
-    ten = survey.per_year(total, 10, facts)
-    assert bounds(ten.span) == pytest.approx(bounds(five.span.scaled(0.5)))
-    assert five.assumption is None and "survey_horizon_years" in five.inputs
-    assert ten.assumption == "survey_assumption_horizon"
-    assert "parameter:horizon_years" in ten.inputs
-    assert survey.horizon_note(facts, 5, "en") is None
-    note = survey.horizon_note(facts, 10, "en")
-    assert "next 5 years" in note and "over 10 years" in note and "0.50 times" in note
-
-
-def test_derived_figures_per_million_and_job_ads(facts, assumptions, population) -> None:
-    figures = survey.derived_figures(facts, assumptions, population, True, 5)
-    total, yearly, total_pm, yearly_pm, ads_se_pm, ads_nordic_pm, vs_se = figures
-    sweden = population.set_index("country").loc["SE", "population"]
-    nordic = population.loc[population["nordic"], "population"].sum()
-    ads_se = fact_row(facts, "job_ads_sweden_2021")["value"]
-    ads_nordic = fact_row(facts, "job_ads_nordics_2021")["value"]
-    assert bounds(yearly.span) == pytest.approx(bounds(total.span.scaled(1 / 5)))
-    assert total_pm.span.stated_low == pytest.approx(total.span.stated_low * 1e6 / sweden)
-    assert yearly_pm.span.high == pytest.approx(total.span.high / 5 * 1e6 / sweden)
-    assert ads_se_pm.value == pytest.approx(ads_se * 1e6 / sweden)
-    assert ads_nordic_pm.value == pytest.approx(ads_nordic * 1e6 / nordic)
-    assert vs_se.span.stated_low == pytest.approx(total.span.stated_low / 5 / ads_se)
-    assert ads_nordic_pm.inputs == (
-        "job_ads_nordics_2021", "population:SE+DK+FI+NO+IS", "assumption:nordic_countries_job_ads",
-    )  # fmt: skip
-
-
-def test_nordic_countries_match_their_assumption(population, assumptions) -> None:
-    countries = population.loc[population["nordic"], "country"]
-    assert len(countries) == assumptions.set_index("id").loc["nordic_countries_job_ads", "value"]
-    assert survey.nordic_names(population, "en") == "Sweden, Denmark, Finland, Norway and Iceland"
-    assert survey.nordic_names(population, "sv") == "Sverige, Danmark, Finland, Norge och Island"
+    assert "nordic_countries_job_ads" not in set(assumptions["id"])  # no longer used
 
 
 def test_derived_table_states_formula_and_inputs(facts, assumptions, population) -> None:
-    figures = survey.derived_figures(facts, assumptions, population, False, 5)
-    table = survey.derived_table(figures, "en", survey.band_pct(assumptions))
-    assert len(table) == len(figures)
-    assert table["Formula"].str.len().gt(0).all()
-    assert table["Inputs"].str.contains("need_companies").sum() == 5
-    first = table.iloc[0]
-    assert (first["Value"], first["Assumed band (±10% around “ca”)"]) == ("about 460", "414–506")
-    assert table["Value"].tolist()[1:] == ["about 92", "about 44", "about 9", "3", "6", "about 3"]
-    assert table.iloc[4]["Formula"] == "31 × 1,000,000 / 10,452,326"
-    swedish = survey.derived_table(figures, "sv", survey.band_pct(assumptions))
-    assert swedish.iloc[4]["Formel"] == "31 × 1\u202f000\u202f000 / 10\u202f452\u202f326"
-    assert swedish.iloc[5]["Formel"] == "169 × 1\u202f000\u202f000 / 27\u202f675\u202f505"
+    table = views.derived_table(facts, assumptions, population, True, 5, "en")
+    assert table["Formula"].tolist()[:4] == [
+        "400 + 60", "460 / 5", "460 × 1,000,000 / 10,452,326", "92 × 1,000,000 / 10,452,326",
+    ]  # fmt: skip
+    assert table.iloc[5]["Formula"] == "400 + 60 + (50–100)"
+    assert table.iloc[0]["Assumed band (±10% around “ca”)"] == "414–506"
+    swedish = views.derived_table(facts, assumptions, population, False, 5, "sv")
+    assert swedish.iloc[2]["Formel"] == "460 × 1\u202f000\u202f000 / 10\u202f452\u202f326"
+    assert swedish.iloc[0]["Siffra"] == "Behov under kartläggningens 5 år: företag och sjukvård"
+    notes = views.derived_notes(facts, population, 5, "sv")
+    assert any("Statistiska centralbyrån (SCB)" in note and "10\u202f452\u202f326" in note
+               for note in notes)  # fmt: skip
+    assert not any("Statistics" in note for note in notes)
 
 
-def test_yearly_chart_sets_need_against_job_ads(facts, assumptions) -> None:
-    fig = survey.yearly_chart(facts, assumptions, False, 5, "en")
-    ads = [fact_row(facts, fid)["value"] for fid in survey.JOB_AD_FACTS]
-    assert list(trace(fig, "As stated in the report").y) == ads
-    need = trace(fig, "Computed from the stated figures")
-    assert list(need.y) == [pytest.approx(sum(approx_parts(facts)) / 5)]
-    first = fig.layout.xaxis.categoryarray[0].replace("<br>", " ")
-    assert first == need.x[0]  # the need comes first
-    half = survey.yearly_chart(facts, assumptions, False, 10, "en")
-    assert trace(half, "Computed from the stated figures").y[0] == pytest.approx(need.y[0] / 2)
-    assert "over 10 years" in half.layout.annotations[-1].text
-
-
-def test_population_note_names_the_agencies_in_the_page_language(population) -> None:
-    swedish = survey.population_note(population, "sv")
-    assert "reference/population.csv" in swedish and "Statistiska centralbyrån (SCB)" in swedish
-    assert "Statistisk sentralbyrå (SSB)" in swedish and "Hagstofa Íslands" in swedish
-    assert "Statistics" not in swedish
-    assert "10\u202f452\u202f326" in swedish
-    assert "Statistics Sweden (SCB)" in survey.population_note(population, "en")
-
-
-# --- coverage, competences, willingness, interviews -------------------------------------
+# --------------------------------------------------------------------------- who answered
 
 
 def answered_by_sector(path: Path) -> dict[str, int]:
@@ -353,51 +403,79 @@ def answered_by_sector(path: Path) -> dict[str, int]:
 
 
 def test_response_coverage_counts_the_survey_rows(facts, respondents, assumptions) -> None:
-    coverage = {c.sector: c for c in survey.response_coverage(facts, respondents, assumptions)}
-    counts = answered_by_sector(PROJECT_ROOT / "data" / "survey.csv")
-    assert {s: c.answered for s, c in coverage.items()} == counts
-    assert (coverage["company"].answered, coverage["healthcare_region"].answered) == (18, 6)
-    assert coverage["company"].rate.stated_low == pytest.approx(100 * 18 / 25)
-    assert coverage["company"].rate.low == pytest.approx(100 * 18 / 27.5)
+    coverage = {c.sector: c for c in calc.response_coverage(facts, respondents, assumptions)}
+    assert {s: c.answered for s, c in coverage.items()} == answered_by_sector(
+        PROJECT_ROOT / "data" / "survey.csv"
+    )
+    asked = value_of(facts, "survey_companies_asked")
+    answered = coverage["company"].answered
+    assert coverage["company"].rate.stated_low == pytest.approx(100 * answered / asked)
+    assert coverage["company"].rate.low == pytest.approx(
+        100 * answered / (asked * (1 + band_fraction(assumptions)))
+    )
     assert coverage["healthcare_region"].rate is None  # hospitals asked, regions answered
     assert coverage["company"].interviewed == 3 and coverage["healthcare_region"].interviewed == 1
 
 
-def test_coverage_table_and_text_do_not_divide_regions_by_hospitals(
-    facts, respondents, assumptions
+@pytest.mark.parametrize(
+    ("asked", "lang", "rate", "band"),
+    [(25.0, "en", "about 70%", "65–80%"), (25.0, "sv", "ca 70\u00a0%", "65–80\u00a0%"),
+     (20.0, "en", "about 90%", "80–100%")],
+)  # fmt: skip
+def test_response_rate_carries_no_more_precision_than_ca_25(
+    facts, respondents, assumptions, asked, lang, rate, band
 ) -> None:
-    coverage = survey.response_coverage(facts, respondents, assumptions)
-    table = survey.coverage_table(coverage, "en")
-    assert table.iloc[0].tolist() == [
-        "Companies", "about 25 companies", "18 companies", "about 72% (65%–80%)", "3",
-    ]  # fmt: skip
-    assert table.iloc[1].tolist() == [
-        "Healthcare",
-        "representatives of 7 university hospitals",
-        "6 regions",
-        "not computed: hospitals were asked, regions answered",
-        "1",
-    ]
-    text = survey.coverage_text(coverage, facts, assumptions, "en")
-    assert "the 7 university hospitals" in text and "6 regions as respondents" in text
-    assert "no response rate is computed for healthcare" in text
-    assert "85.7" not in text and "not documented" not in text
+    changed = with_value(facts, "survey_companies_asked", asked)
+    companies = calc.response_coverage(changed, respondents, assumptions)[0]
+    assert views.rate_text(companies, lang) == (rate, band)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_coverage_writes_seven_hospitals_and_divides_no_regions_by_hospitals(
+    facts, respondents, assumptions, lang
+) -> None:
+    coverage = calc.response_coverage(facts, respondents, assumptions)
+    claims.take()
+    text = views.coverage_text(coverage, assumptions, lang)
+    recorded = claims.take()
+    seven, six = ("seven", "six") if lang == "en" else ("sju", "sex")
+    assert f"the {seven} university hospitals" in text or f"de {seven} universitetssjukhus" in text
+    assert f"{six} university-hospital regions answered" in text or (
+        f"{six} universitetssjukhusregioner svarade" in text
+    )
+    assert {"text": seven, "value": 7.0, "basis": "fact:survey_hospitals_asked"} in recorded
+    assert "72" not in text and "Örebro" not in text and " 7 " not in text
+    assert ("about 70%" if lang == "en" else "ca 70\u00a0%") in text
+    table = views.coverage_table(coverage, lang)
+    assert table.iloc[1, 3] == t_("survey_rate_not_computed", lang)
+
+
+def t_(label_id: str, lang: str) -> str:
+    return i18n.t(label_id, lang)
+
+
+def test_intro_writes_small_counts_in_words(facts, respondents) -> None:
+    values = views.intro_values(facts, respondents, "sv")
+    assert (values["hospitals"], values["years"], values["interviews"]) == ("sju", "fem", "fyra")
+    text = i18n.t("survey_intro", "en", **views.intro_values(facts, respondents, "en"))
+    assert "the seven university hospitals" in text and "four interviews" in text
 
 
 def test_willingness_implied_counts(facts, respondents) -> None:
-    regions, companies = survey.willingness(facts, respondents)
+    regions, companies = calc.willingness(facts, respondents)
     assert regions.implied == pytest.approx(6) and regions.whole
     assert companies.implied == pytest.approx(0.9 * 18) and not companies.whole
-    text = survey.willingness_text(facts, respondents, "en")
+    assert companies.neighbours == (16, 17)
+    text = views.willingness_text(facts, respondents, "en")
     assert "16 companies would be 89%" in text and "17 would be 94%" in text
     assert "16.2" not in text  # no fraction of a company
-    fig = survey.willingness_chart(facts, respondents, "en")
+    fig = views.willingness_chart(facts, respondents, "en")
     assert list(fig.data[0].y) == [100, 90]
+    assert "lists six regions" in fig.data[0].hovertext[0]
 
 
-def test_competences_table_lists_swedish_findings() -> None:
-    competences = datasets.load("competences")
-    table = survey.competences_table(competences, "sv")
+def test_competences_table_lists_swedish_findings(competences) -> None:
+    table = views.competences_table(competences, "sv")
     swedish = competences[competences["geography"] == "Sweden"]
     assert len(table) == len(swedish)
     expected = ["Mest efterfrågade"] * 4 + ["Särskilt svåra att finna"] * 2
@@ -407,7 +485,7 @@ def test_competences_table_lists_swedish_findings() -> None:
 
 def test_interview_table_is_segment_by_theme() -> None:
     findings = datasets.load("interview_findings")
-    table = survey.interview_table(findings, "en")
+    table = views.interview_table(findings, "en")
     assert list(table.columns) == [
         "Theme", "Large pharmaceutical companies", "Smaller companies", "Healthcare",
     ]  # fmt: skip
@@ -426,135 +504,161 @@ def test_interview_findings_keep_the_reports_qualifiers() -> None:
 
 def test_verdicts_the_page_shows_are_survey_rows() -> None:
     rows = datasets.load("verdicts").set_index("id")
-    shown = list(survey.VERDICT_FACTS)
+    shown = list(views.VERDICT_FACTS)
     assert (rows.loc[shown, "section"] == "survey").all()
     assert "på olika nivåer" in rows.loc["survey_need_headline", "quote"]
-    assert "stora majoriteten av dessa bolag är SMF" in rows.loc["survey_companies_sme", "quote"]
 
 
-# --- claims -------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- shared helpers
+
+
+def test_number_words_write_two_to_twelve_and_record_them() -> None:
+    claims.take()
+    assert number_words(7, "sv", "fact:survey_hospitals_asked") == "sju"
+    assert number_words(7, "en", "fact:survey_hospitals_asked") == "seven"
+    assert number_words(13, "sv", "count:x") == "13" and number_words(1, "en", "count:x") == "1"
+    assert claims.take()[0] == {"text": "sju", "value": 7.0, "basis": "fact:survey_hospitals_asked"}
+
+
+def test_figure_per_million_keeps_qualifier_band_and_inputs(population) -> None:
+    figure = Figure("x", Span(90, 100, 100, 110), Formula("{0}", (100,)), ("fact:a",), "approx")
+    scaled = figure_per_million(figure, population, "SE", "y")
+    factor = 1e6 / sweden(population)
+    assert scaled.span.bounds == pytest.approx(tuple(b * factor for b in figure.span.bounds))
+    assert (scaled.id, scaled.qualifier, scaled.inputs) == ("y", "approx", ("fact:a",
+                                                                          "population:SE"))
+
+
+# --------------------------------------------------------------------------- claims
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
+@pytest.mark.parametrize("switch", [False, True])
 def test_texts_record_every_number_they_write(
-    facts, assumptions, population, respondents, lang
+    facts, assumptions, population, respondents, lang, switch
 ) -> None:
     claims.take()
-    coverage = survey.response_coverage(facts, respondents, assumptions)
-    values = survey.yearly_values(facts, assumptions, population, True, 5, lang)
+    coverage = calc.response_coverage(facts, respondents, assumptions)
     texts = [
-        i18n.t("survey_intro", lang, **survey.intro_values(facts, respondents, lang)),
-        survey.need_text(facts, assumptions, True, lang),
-        survey.headline_text(facts, assumptions, lang),
-        i18n.t("survey_yearly_text", lang, **values),
-        survey.coverage_text(coverage, facts, assumptions, lang),
-        survey.willingness_text(facts, respondents, lang),
+        i18n.t("survey_intro", lang, **views.intro_values(facts, respondents, lang)),
+        views.need_text(facts, assumptions, switch, lang),
+        views.headline_text(facts, assumptions, lang),
+        views.yearly_text(facts, assumptions, population, switch, 10, lang),
+        views.scale_text(facts, assumptions, lang),
+        views.coverage_text(coverage, assumptions, lang),
+        views.willingness_text(facts, respondents, lang),
     ]
     taken = claims.take()
     assert [unexplained(text, taken) for text in texts] == [[]] * len(texts)
     bases = {c["basis"] for c in taken}
-    assert {"fact:need_companies", "count:survey:interviewee", "population:SE"} - bases == {
-        "population:SE"
-    }  # the population numbers are in the notes, not in these texts
-    assert "assumption:approx_band_pct" in bases
+    assert {"fact:need_companies", "count:survey:interviewee", "parameter:horizon_years",
+            "assumption:approx_band_pct", "fact:survey_hospitals_asked"} <= bases  # fmt: skip
 
 
 def test_verdict_figures_are_recorded_before_the_verdict(facts) -> None:
     claims.take()
-    survey.record_verdict_figures(facts, "survey_willingness", "en")
+    views.record_verdict_figures(facts, "survey_willingness", "en")
     assert {c["basis"] for c in claims.take()} == {
         "fact:willing_regions_share", "fact:willing_companies_share",
     }  # fmt: skip
 
 
-# --- labels and language ----------------------------------------------------------------
+# --------------------------------------------------------------------------- labels and language
+
+
+def section_sources() -> str:
+    return "".join(p.read_text("utf-8") for p in SECTION.glob("*.py")) + NOTEBOOK.read_text(
+        "utf-8"
+    )
 
 
 def used_label_ids() -> set[str]:
-    """Label ids named in the module and the notebook, with the dynamic ones expanded."""
-    sources = MODULE.read_text("utf-8") + NOTEBOOK.read_text("utf-8")
-    ids = set(re.findall(r"[\"'](survey_[a-z_]+)[\"']", sources))
+    """Label ids named in the section and the notebook, with the dynamic ones expanded."""
+    ids = set(re.findall(r"[\"'](survey_[a-z_]+)[\"']", section_sources()))
     ids -= {"survey_horizon_years", "survey_companies_asked", "survey_hospitals_asked"}  # facts
-    ids -= set(survey.VERDICT_FACTS)  # verdict ids
-    ids |= {"assumption_label", "col_value", "col_figure", "col_formula", "col_inputs"}
+    ids -= set(views.VERDICT_FACTS) | {"survey"}
+    ids -= {i for i in ids if i.startswith("survey_need") or i.endswith("_per_year")}  # figures
+    ids |= {"assumption_label", "col_value", "col_figure", "col_formula", "col_inputs", "col_band"}
     expand = {
-        "survey_sector_": [*survey.SECTOR_FACTS, "total", "report_total"],
-        "survey_org_": list(survey.ASKED_FACTS),
-        "survey_unit_": list(survey.ASKED_FACTS),
-        "survey_asked_": list(survey.ASKED_FACTS),
-        "survey_willing_": list(survey.WILLING_FACTS),
-        "survey_willing_hover_": list(survey.WILLING_FACTS),
+        "survey_sector_": [*calc.STATED_SECTORS, "stated_sum", "ccrm_nordic", "incl_ccrm",
+                           "report_total"],
+        "survey_org_": list(calc.ASKED_FACTS), "survey_unit_": list(calc.ASKED_FACTS),
+        "survey_asked_": list(calc.ASKED_FACTS), "survey_willing_": list(calc.WILLING_FACTS),
+        "survey_willing_hover_": list(calc.WILLING_FACTS),
         "survey_legend_": ["stated", "stated_range", "computed", "computed_range"],
-        "survey_bar_": list(survey.JOB_AD_FACTS),
-        "survey_finding_": list(survey.FINDING_ORDER),
+        "survey_finding_": list(calc.FINDING_ORDER),
         "survey_segment_": ["large_pharma", "small_companies", "healthcare"],
-        "survey_theme_": [
-            "access_to_competence", "recruitment_source", "salary_competitiveness",
-            "training_burden", "staff_retention",
-        ],
+        "survey_theme_": ["access_to_competence", "recruitment_source",
+                          "salary_competitiveness", "training_burden", "staff_retention"],
+        "survey_with_": ["reaches_any", "reaches_some", "band_only", "below"],
+        "survey_without_": ["reaches", "band_reaches", "below"],
+        "survey_band_": ["near_top", "upper"],
     }  # fmt: skip
     for prefix, names in expand.items():
         ids |= {prefix + name for name in names}
     return ids
 
 
-def test_every_used_label_exists_in_both_languages() -> None:
+def test_every_used_label_exists_in_both_languages(facts, assumptions, population) -> None:
     assert i18n.label_problems() == []
     rows = {row["id"]: row for row in i18n.label_rows()}
-    missing = sorted(label for label in used_label_ids() if label not in rows)
-    assert missing == []
-    for label in used_label_ids():
+    figures = calc.derived_figures(facts, assumptions, population, True, 10)
+    figure_ids = {f.label_id for f in figures} | {
+        calc.sector_per_year(need, facts).label_id for need in calc.stated_needs(facts, assumptions)
+    }
+    used = used_label_ids() | figure_ids
+    assert sorted(label for label in used if label not in rows) == []
+    for label in used:
         assert rows[label]["en"].strip() and rows[label]["sv"].strip(), label
 
 
-def test_section_labels_live_in_the_section_file() -> None:
-    with LABELS.open(encoding="utf-8", newline="") as handle:
-        ids = [row["id"] for row in csv.DictReader(handle)]
-    assert all(label.startswith("survey_") for label in ids)
-    assert len(ids) == len(set(ids))
-
-
-def test_labels_carry_no_literal_figures() -> None:
-    """Numbers on the page come through placeholders recorded as claims, not label text."""
+def test_section_labels_live_in_the_section_file_and_carry_no_literal_figures() -> None:
     with LABELS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    exempt = {"survey_assumption_source", "survey_population_note", "survey_assumptions_note"}
+    ids = [row["id"] for row in rows]
+    assert all(label.startswith(("survey_", "figure_survey_")) for label in ids)
+    assert len(ids) == len(set(ids))
+    exempt = {"survey_assumption_source", "survey_population_note"}
     literal = [
-        row["id"]
-        for row in rows
-        if row["id"] not in exempt
+        row["id"] for row in rows if row["id"] not in exempt
         and re.search(r"\d", re.sub(r"“[^”]*”|”[^”]*”", "", row["en"] + row["sv"]))
-    ]
+    ]  # fmt: skip
     assert literal == []
 
 
+def test_swedish_labels_are_free_of_code_jargon_and_anglicisms() -> None:
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        swedish = re.sub(r"\{[a-z_]+\}", "", " ".join(row["sv"] for row in csv.DictReader(handle)))
+    for phrase in ("True", "False", "`", "ccrm_", "parametern", "spänner", "paketet", "för skala"):
+        assert phrase not in swedish, phrase
+
+
 def swedish_page_text(facts, assumptions, population, respondents) -> str:
-    """Everything the library writes for a Swedish page, as one string."""
+    """Everything the section writes for a Swedish page with CCRM Nordic counted, as text."""
     lang = "sv"
-    coverage = survey.response_coverage(facts, respondents, assumptions)
-    figures = survey.derived_figures(facts, assumptions, population, True, 10)
+    coverage = calc.response_coverage(facts, respondents, assumptions)
     frames = [
-        survey.need_table(facts, assumptions, True, 10, lang),
-        survey.assumptions_table(assumptions, lang),
-        survey.derived_table(figures, lang, 10),
-        survey.coverage_table(coverage, lang),
-        survey.competences_table(datasets.load("competences"), lang),
-        survey.interview_table(datasets.load("interview_findings"), lang),
+        views.need_table(facts, assumptions, True, lang),
+        views.assumptions_table(assumptions, lang),
+        views.derived_table(facts, assumptions, population, True, 10, lang),
+        views.coverage_table(coverage, lang),
+        views.competences_table(datasets.load("competences"), lang),
+        views.interview_table(datasets.load("interview_findings"), lang),
     ]
     charts = [
-        survey.need_chart(facts, assumptions, True, lang),
-        survey.yearly_chart(facts, assumptions, True, 10, lang),
-        survey.willingness_chart(facts, respondents, lang),
+        views.need_chart(facts, assumptions, True, lang),
+        views.willingness_chart(facts, respondents, lang),
     ]
     texts = [
-        survey.need_text(facts, assumptions, False, lang),
-        survey.headline_text(facts, assumptions, lang),
-        survey.coverage_text(coverage, facts, assumptions, lang),
-        survey.willingness_text(facts, respondents, lang),
-        *survey.derived_notes(facts, population, 10, lang),
+        views.need_text(facts, assumptions, True, lang),
+        views.headline_text(facts, assumptions, lang),
+        views.yearly_text(facts, assumptions, population, True, 10, lang),
+        views.scale_text(facts, assumptions, lang),
+        views.coverage_text(coverage, assumptions, lang),
+        views.willingness_text(facts, respondents, lang),
+        *views.derived_notes(facts, population, 10, lang),
     ]
-    parts = [frame.to_csv() for frame in frames] + [fig.to_json() for fig in charts] + texts
-    return "\n".join(parts)
+    return "\n".join([f.to_csv() for f in frames] + [c.to_json() for c in charts] + texts)
 
 
 def test_swedish_page_has_no_english_labels(facts, assumptions, population, respondents) -> None:
@@ -568,31 +672,32 @@ def test_swedish_page_has_no_english_labels(facts, assumptions, population, resp
         and len(row["en"]) > 3
     ]
     assert [phrase for phrase in english if re.search(rf"\b{re.escape(phrase)}\b", text)] == []
-    for word in ("Companies", "Healthcare", "Total", "people", "band", "Source", "Statistics"):
+    for word in ("Companies", "Healthcare", "Total", "people", "band", "Source", "Statistics",
+                 "incl. the"):  # fmt: skip
         assert not re.search(rf"\b{word}\b", text), word
 
 
 def test_charts_are_deterministic_and_rounded(facts, assumptions) -> None:
-    first = survey.need_chart(facts, assumptions, True, "sv").to_json()
-    assert first == survey.need_chart(facts, assumptions, True, "sv").to_json()
+    first = views.need_chart(facts, assumptions, True, "sv").to_json()
+    assert first == views.need_chart(facts, assumptions, True, "sv").to_json()
     assert "00000000001" not in first  # no float noise in the stored JSON
-    yearly = survey.yearly_chart(facts, assumptions, True, 10, "sv")
+    fig = views.need_chart(facts, assumptions, True, "sv")
     plotted = [
         value
-        for item in yearly.data
+        for item in fig.data
         for values in (item.y, getattr(item.error_y, "array", None))
         for value in values or ()
     ]
     assert plotted and all(round(value, 1) == value for value in plotted)
 
 
-# --- the notebook under papermill -------------------------------------------------------
+# --------------------------------------------------------------------------- the notebook
 
-# Two runs (in parallel) cover the three parameter checks: the second differs from the
-# first in horizon_years only as far as the figures go (lang changes words, not numbers).
+# Two runs in parallel: CCRM Nordic counted (English), and the defaults in Swedish with a
+# ten-year horizon (the yearly rate stays, a ten-year figure is added).
 RUNS = {
-    "no_ccrm": {"ccrm_established": False},
-    "swedish_ten_years": {"ccrm_established": False, "horizon_years": 10, "lang": "sv"},
+    "ccrm_on": {"ccrm_nordic_established": True},
+    "swedish_ten_years": {"horizon_years": 10, "lang": "sv"},
 }
 
 
@@ -602,9 +707,9 @@ def executed(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
     folder = tmp_path_factory.mktemp("survey_runs")
     papermill = Path(sys.executable).parent / "papermill"
     processes = {}
-    for name, params in RUNS.items():
+    for name, values in RUNS.items():
         args = [str(papermill), str(NOTEBOOK), str(folder / f"{name}.ipynb"), "-k", "python3"]
-        for key, value in params.items():
+        for key, value in values.items():
             args += ["-p", key, str(value)]
         processes[name] = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     for process in processes.values():
@@ -623,60 +728,28 @@ def outputs(nb: nbformat.NotebookNode, mime: str) -> list:
     ]
 
 
-def chart(nb: nbformat.NotebookNode, title_start: str) -> dict:
-    figures = outputs(nb, PLOTLY)
-    matches = [fig for fig in figures if fig["layout"]["title"]["text"].startswith(title_start)]
-    assert len(matches) == 1, [fig["layout"]["title"]["text"] for fig in figures]
-    return matches[0]
-
-
 @pytest.mark.slow
-def test_notebook_without_ccrm_shows_460(executed) -> None:
-    nb = executed["no_ccrm"]
-    need = chart(nb, "Expected recruitment need")
-    names = [x for trace in need["data"] for x in trace.get("x", [])]
-    assert not any("CCRM" in name for name in names)
-    computed = next(t for t in need["data"] if t.get("name") == "Computed from the stated figures")
-    assert computed["y"] == [460]
+def test_notebook_with_ccrm_nordic_labels_every_figure_that_includes_it(executed) -> None:
+    nb = executed["ccrm_on"]
     markdown = "\n".join(outputs(nb, "text/markdown"))
-    assert "The sum counted on this page is **about 460** people" in markdown
-    assert "widens it to 414–506" in markdown
-    html = "\n".join(outputs(nb, "text/html"))
-    assert "<td>Sum of the parts (computed)</td>\n      <td>about 460</td>" in html
-
-
-def yearly_need(nb: nbformat.NotebookNode, title_start: str) -> list[float]:
-    """The yearly-need bar: computed value and band bounds, from the figure JSON."""
-    fig = chart(nb, title_start)
-    need = next(t for t in fig["data"] if t.get("type") == "bar" and len(t["x"]) == 1)
-    band = next(t for t in fig["data"] if "error_y" in t and t.get("type") == "scatter")
-    top = band["y"][0]
-    return [
-        need["y"][0],
-        top - band["error_y"]["arrayminus"][0],
-        top + band["error_y"]["array"][0],
-    ]
-
-
-@pytest.mark.slow
-def test_notebook_horizon_ten_halves_the_yearly_figures(executed) -> None:
-    five = yearly_need(executed["no_ccrm"], "Recruitment need per year")
-    ten = yearly_need(executed["swedish_ten_years"], "Rekryteringsbehov per år")
-    assert ten == pytest.approx([value / 2 for value in five], abs=0.05)
-    assert five == pytest.approx([92, 82.8, 101.2])
-    html = "\n".join(outputs(executed["swedish_ten_years"], "text/html"))
-    assert "Per år, jämnt fördelat på 10 år (intervall)" in html and "ca 46 (41–51)" in html
-    assert "här fördelas samma behov över 10 år" in html
-    assert "here the same need is spread over" not in "\n".join(
-        outputs(executed["no_ccrm"], "text/html")
+    assert "Together that is **about 460** people: the need this page counts" in markdown
+    assert "**about 102–112 people a year incl. the proposed CCRM Nordic, if established**" in (
+        markdown
     )
+    html = "\n".join(outputs(nb, "text/html"))
+    assert "<td>Need per year, incl. the proposed CCRM Nordic, if established</td>" in html
+    assert "<td>about 102–112</td>" in html
+    (need,) = outputs(nb, PLOTLY)[:1]
+    names = [x.replace("<br>", " ") for trace in need["data"] for x in trace.get("x", [])]
+    assert "Sum incl. the proposed CCRM Nordic, if established (computed)" in names
 
 
 @pytest.mark.slow
-def test_notebook_in_swedish_has_swedish_headings(executed) -> None:
-    markdown = outputs(executed["swedish_ten_years"], "text/markdown")
-    headings = [text for text in markdown if text.startswith("#")]
-    expected = [
+def test_notebook_in_swedish_with_ten_years(executed) -> None:
+    nb = executed["swedish_ten_years"]
+    markdown = outputs(nb, "text/markdown")
+    headings = [text.lstrip("# ") for text in markdown if text.startswith("#")]
+    assert headings == [
         i18n.t(label, "sv")
         for label in (
             "survey_title", "survey_need_heading", "survey_assumptions_heading",
@@ -684,16 +757,10 @@ def test_notebook_in_swedish_has_swedish_headings(executed) -> None:
             "survey_competences_heading", "survey_willing_heading", "survey_interviews_heading",
         )
     ]  # fmt: skip
-    assert [heading.lstrip("# ") for heading in headings] == expected
-    assert headings[0] == "# Rekryteringsbehovet"
-    english = {i18n.t(label, "en") for label in ("survey_title", "survey_need_heading")}
-    assert not english & {heading.lstrip("# ") for heading in headings}
-    figure_titles = [
-        fig["layout"]["title"]["text"] for fig in outputs(executed["swedish_ten_years"], PLOTLY)
-    ]
-    assert figure_titles[0] == "Förväntat rekryteringsbehov under fem år, per sektor"
-    notes = [
-        fig["layout"]["annotations"][-1]["text"]
-        for fig in outputs(executed["swedish_ten_years"], PLOTLY)
-    ]
-    assert all(note.startswith("Källa: ") for note in notes)
+    text = "\n".join(markdown)
+    assert "**ca 92 personer per år**" in text  # the survey's rate, whatever the horizon
+    assert "blir behovet hos företag och sjukvård ca 920 personer (828–1\u202f012)" in text
+    assert "510" not in text.split("Kontroll")[0]  # CCRM Nordic is off by default
+    charts = outputs(nb, PLOTLY)
+    assert charts[0]["layout"]["title"]["text"].startswith("Förväntat rekryteringsbehov")
+    assert all(c["layout"]["annotations"][-1]["text"].startswith("Källa: ") for c in charts)
