@@ -25,14 +25,8 @@ def population_of(population: pd.DataFrame, country: str) -> int:
     return int(match["population"].iloc[0])
 
 
-def nordic_countries(population: pd.DataFrame) -> list[str]:
-    """ISO codes of the rows marked ``nordic`` (the countries read as Norden), in table order."""
-    return population.loc[population["nordic"].astype(bool), "country"].tolist()
 
 
-def nordic_population(population: pd.DataFrame) -> int:
-    """Sum of the populations of the rows marked ``nordic`` (see :func:`nordic_countries`)."""
-    return int(population.loc[population["nordic"].astype(bool), "population"].sum())
 
 
 def per_million(value: float, inhabitants: int) -> float:

@@ -205,3 +205,36 @@ def test_a_list_item_outside_its_pattern_names_the_item(data_copy: Path) -> None
     ]))  # fmt: skip
     problems = datasets.validate_table("international_initiatives", data_copy)
     assert any("'XX' is not one of the allowed values: GB, US, CA" in p for p in problems)
+
+
+def test_a_quote_differing_only_in_case_is_not_verbatim(data_copy: Path) -> None:
+    facts = datasets.load("facts")
+    quote = facts.loc[facts["id"] == "need_companies", "quote"].iloc[0]
+    lowered = quote.replace("Företagen", "företagen")
+    set_cell(data_copy / "facts.csv", "need_companies", "quote", lowered)
+    problems = datasets.validate_table("facts", data_copy)
+    assert any("(id=need_companies), column 'quote': the quote does not occur verbatim" in p
+               for p in problems), problems  # fmt: skip
+
+
+@pytest.mark.parametrize("column", ["low", "high"])
+def test_a_range_end_missing_from_its_quote_is_rejected(data_copy: Path, column: str) -> None:
+    set_cell(data_copy / "facts.csv", "need_ccrm_nordic", column, "75")
+    problems = datasets.validate_table("facts", data_copy)
+    assert any(f"(id=need_ccrm_nordic), column '{column}': 75 does not occur in the quote" in p
+               for p in problems), problems  # fmt: skip
+
+
+def test_a_fraction_in_an_integer_column_is_rejected_not_truncated(data_copy: Path) -> None:
+    set_cell(data_copy / "landscape.csv", "lu_atmp", "start_year", "2021.5")
+    problems = datasets.validate_table("landscape", data_copy)
+    assert any("(id=lu_atmp), column 'start_year': '2021.5' is not a valid integer" in p
+               for p in problems), problems  # fmt: skip
+
+
+def test_the_population_figures_are_the_agencies_figures() -> None:
+    from atmp_lib.population import population_of
+
+    population = datasets.load("population")
+    assert population_of(population, "SE") == 10_452_326  # SCB, 31 December 2021
+    assert population_of(population, "GB") == 67_026_292  # ONS, mid-2021

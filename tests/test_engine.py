@@ -108,7 +108,8 @@ def test_unchanged_rerun_reuses_results_and_force_or_a_change_executes(tmp_path:
     code, second, _ = run(root, out)
     assert code == 0 and second["executions"] == {"planned": 2, "executed": 0, "reused": 2}
     assert [s["reused_from"] for g in second["runs"] for s in g["sections"]] == [
-        first["run_id"]] * 2
+        first["run_id"]
+    ] * 2
     run_dir = out / second["run_id"]
     page = (run_dir / "default" / "en" / "02_beta.html").read_text()
     assert second["run_id"] in page  # the footer names the run that published the page
@@ -235,3 +236,55 @@ def test_pdfs_need_chromium_before_anything_runs(
     assert code == 2
     assert "--pdf needs Chromium to print the pages" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+# --------------------------------------------------------------------------- guarantees
+
+
+def test_json_is_written_through_a_temporary_file_then_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atmp_lib.engine import manifest
+
+    target = tmp_path / "manifest.json"
+    target.write_text('{"status": "running"}')
+    moves = []
+    monkeypatch.setattr(manifest.os, "replace", lambda a, b: moves.append((Path(a), Path(b))))
+    manifest.write_json_atomic(target, {"status": "succeeded"})
+    [(temporary, replaced)] = moves
+    assert replaced == target and temporary != target and temporary.parent == tmp_path
+    assert json.loads(target.read_text()) == {"status": "running"}  # untouched until replaced
+
+
+def test_a_failed_run_never_moves_latest(tmp_path: Path) -> None:
+    from atmp_lib.engine.execution import JobResult
+    from atmp_lib.engine.inputs import check_inputs, params_paths_for
+    from atmp_lib.engine.run import Outcome, Run, RunOptions
+    from atmp_lib.paths import working_on
+
+    root, out = copy_project(tmp_path), tmp_path / "out"
+    project = cli.find_project(root)
+    with working_on(project):
+        inputs = check_inputs(project, [], params_paths_for(project, [], False))
+        run_ = Run(inputs, RunOptions(output_dir=out, progress=False))
+        for item in run_.plan.executions:  # as if every section had failed, no kernel needed
+            failed = JobResult(item.key, item.section.name, "failed", 0.1, error={"ename": "E"})
+            run_.outcomes[item.key] = Outcome(failed)
+        status, switched = run_._finish(None, 0.0)
+    assert (status, switched) == ("failed", False)
+    assert not (out / "latest").exists()
+    assert json.loads((run_.run_dir / "manifest.json").read_text())["status"] == "failed"
+
+
+def test_parameter_values_and_labels_are_escaped_on_the_index() -> None:
+    from atmp_lib.engine.publishing import IndexEntry, IndexGroup, index_html
+
+    group = IndexGroup(
+        "params/<b>x</b>.yaml · en",
+        "en",
+        {"note": "<script>alert(1)</script>"},
+        [IndexEntry("01_a", "<img src=x onerror=alert(1)>", "a.html", "succeeded")],
+    )
+    page = index_html("run", "succeeded", [group], "2026")
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>x</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
