@@ -264,11 +264,11 @@ def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
     ]
     assert all(c["basis"].startswith("count:mechanism_comparison.csv:") for c in taken)
     in_place = next(line for line in text.splitlines() if line.startswith("- **in place:**"))
-    assert "a single introductory e-learning course" in in_place
+    assert "e-learning: a single introductory course by Läkemedelsakademin" in in_place
     assert "future offering is under review" in in_place
     assert "the mapping this status report sums up" in in_place
     offered = next(line for line in text.splitlines() if "willingness stated" in line)
-    assert "internship places (praktikantplatser)" in offered
+    assert "internship places, not apprenticeships leading to a national" in offered
     swedish = views.mechanism_text(mechanisms, population, "sv", ALL)
     assert "**erbjuds, finns inte på plats (vilja enligt kartläggningen):** 2" in swedish
     assert "**nämns inte för Sverige:** 3" in swedish

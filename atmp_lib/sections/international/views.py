@@ -430,23 +430,13 @@ def equivalents_table(
     return figures_table([figure for _, figure in pairs], lang)
 
 
-def _agency(row: pd.Series, lang: str) -> str:
-    """The statistics agency in the page's language where the table names it so."""
-    column = f"agency_{lang}"
-    return (
-        str(row[column])
-        if column in row.index and not pd.isna(row[column])
-        else str(row["source_organisation"])
-    )
-
-
 def _population_source(population: pd.DataFrame, country: str, lang: str) -> str:
     row = population[population["country"] == country].iloc[0]
     return t(
         "intl_population_source",
         lang,
         country=country_names(population, [country], lang)[0],
-        organisation=_agency(row, lang),
+        organisation=row[f"agency_{lang}"],
         date=str(row["reference_date"]),
     )
 
