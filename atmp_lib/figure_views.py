@@ -24,10 +24,11 @@ OUTWARD_TOLERANCE = 1e-9  # 1.1 * 100 is 110.00000000000001: no rounding up of t
 
 
 def rounded(value: float, decimals: int, qualifier: str = "exact") -> float:
-    """``value`` to ``decimals`` places (negative: tens, hundreds); a lower bound is rounded
-    down and an upper bound up, so that it stays true."""
+    """``value`` to ``decimals`` places (negative: tens, hundreds); a lower bound (also an
+    approximate one, "at least about") is rounded down and an upper bound up, so that it
+    stays true."""
     factor = 10.0**decimals
-    if qualifier == "at_least":
+    if qualifier in ("at_least", "at_least_approx"):
         return math.floor(value * factor + OUTWARD_TOLERANCE) / factor
     if qualifier == "up_to":
         return math.ceil(value * factor - OUTWARD_TOLERANCE) / factor

@@ -18,7 +18,7 @@ from typing import Any
 
 from atmp_lib.facts import Fact
 
-QUALIFIERS = ("exact", "approx", "at_least", "up_to")
+QUALIFIERS = ("exact", "approx", "at_least", "up_to", "at_least_approx")
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,9 @@ class Figure:
 
     ``decimals`` is the precision the inputs can carry (negative rounds to tens or
     hundreds); ``qualifier`` is how the result is qualified ("approx" for anything resting
-    on an approximate input, ``at_least``/``up_to`` when it keeps a bound's direction);
+    on an approximate input, ``at_least``/``up_to`` when it keeps a bound's direction,
+    ``at_least_approx`` for a lower bound that is itself only an illustration, e.g. a
+    count scaled by population: "at least about 15");
     ``unit`` is a unit of the label files (``people``, ``%``, ``SEK million``);
     ``label_values`` fill placeholders in the figure's label; ``assumptions`` name the
     assumption rows the figure depends on. ``qualify_range`` writes the qualifier before a

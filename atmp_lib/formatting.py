@@ -11,6 +11,7 @@ QUALIFIER_LABELS = {
     "approx": "qualifier_approx",
     "at_least": "qualifier_at_least",
     "up_to": "qualifier_up_to",
+    "at_least_approx": "qualifier_at_least_approx",
 }
 
 

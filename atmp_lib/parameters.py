@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from atmp_lib.errors import ParameterError
 from atmp_lib.paths import data_dir
 
 Ref = float | str | None
@@ -241,3 +242,19 @@ def schema(section: str) -> dict[str, Param]:
 def cross_check_problems(section: str, values: Mapping[str, Any]) -> list[str]:
     """The rules between a section's parameters, over its effective values."""
     return [message for check in CROSS_CHECKS.get(section, []) for message in check(values)]
+
+
+def check_values(section: str, **values: Any) -> None:
+    """Raise a :class:`ParameterError` naming every value the section's declarations refuse
+    (a notebook checks its parameters this way before it loads anything)."""
+    declared = schema(section)
+    problems = []
+    for name, value in values.items():
+        if name not in declared:
+            problems.append(f"parameter {name!r} is not declared for section {section!r}")
+            continue
+        fault = declared[name].fault(value)
+        if fault:
+            problems.append(f"parameter {name!r}: {fault}")
+    if problems:
+        raise ParameterError(problems)

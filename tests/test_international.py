@@ -1,7 +1,8 @@
-"""The international-comparison section: mechanisms, initiatives, figures per inhabitant."""
+"""The international-comparison section: mechanisms, initiatives, counts set against population."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import html
 import json
@@ -14,22 +15,26 @@ import nbformat
 import pandas as pd
 import pytest
 
-from atmp_lib import claims, datasets, international, provenance
-from atmp_lib.facts import Derived, get_fact
+from atmp_lib import claims, datasets, parameters, provenance
+from atmp_lib.errors import ParameterError
+from atmp_lib.facts import get_fact
+from atmp_lib.figure_views import figure_text
 from atmp_lib.i18n import label_rows, t
-from atmp_lib.paths import data_dir, notebooks_dir
+from atmp_lib.paths import data_dir, notebooks_dir, raw_dir
 from atmp_lib.population import population_of
+from atmp_lib.sections.international import calculations as calc
+from atmp_lib.sections.international import views
+from atmp_lib.sections.international.parameters import COUNTRIES
 
 NOTEBOOK = notebooks_dir() / "04_international.ipynb"
-MODULE = Path(international.__file__)
+MODULES = (Path(calc.__file__), Path(views.__file__))
 ALL = ["GB", "US", "CA"]
 SEED = "002_e6db22695992e173.txt"
 
 
 def enum(table: str, field: str) -> list[str]:
-    fields = datasets.resources()[table].fields
-    return list(next(f for f in fields if f.name == field).constraints.get("enum") or next(
-        f for f in fields if f.name == field).item_choices)
+    spec = next(f for f in datasets.resources()[table].fields if f.name == field)
+    return list(spec.constraints.get("enum") or spec.item_choices)
 
 
 def csv_rows(name: str) -> list[dict[str, str]]:
@@ -43,21 +48,31 @@ def mechanisms() -> pd.DataFrame:
 
 
 def tiny_mechanisms() -> pd.DataFrame:
-    """A recommendation abroad, a shared (US;CA) row and a Swedish pipeline entry."""
+    """A recommendation abroad, a joint (US;CA) row and a Swedish pipeline entry."""
     return pd.DataFrame(
         {
-            "id": ["g1", "g2", "u1", "s1", "s2"],
+            "id": ["g1", "g2", "u1", "s1", "s2", "s3"],
             "mechanism": [
                 "e_learning",
                 "needs_mapping",
                 "needs_mapping",
                 "e_learning",
                 "work_based_apprenticeships",
+                "work_based_apprenticeships",
             ],  # fmt: skip
-            "countries": ["GB", "GB", "US;CA", "SE", "GB"],
-            "status": ["in_place", "recommended", "in_place", "in_development", "in_development"],
-            "note_en": ["x"] * 5,
-            "note_sv": ["x"] * 5,
+            "countries": ["GB", "GB", "US;CA", "SE", "GB", "SE"],
+            "status": [
+                "in_place",
+                "recommended",
+                "in_place",
+                "in_development",
+                "in_development",
+                "offered",
+            ],  # fmt: skip
+            "note_en": ["x"] * 6,
+            "note_sv": ["x"] * 6,
+            "brief_en": ["", "", "", "", "", "internships"],
+            "brief_sv": ["", "", "", "", "", "praktikantplatser"],
         }
     )
 
@@ -65,35 +80,27 @@ def tiny_mechanisms() -> pd.DataFrame:
 # --- parameters -------------------------------------------------------------------------
 
 
-def test_check_params_accepts_the_defaults() -> None:
-    assert international.check_params("sv", ["US", "GB"], "none") == ["US", "GB"]
+def test_the_declared_parameters_accept_the_defaults_and_name_bad_values() -> None:
+    parameters.check_values("international", lang="sv", countries=["US", "GB"], normalise_by="none")
+    with pytest.raises(ParameterError) as caught:
+        parameters.check_values(
+            "international", lang="de", countries=["GB", "SE", "GB"], normalise_by="per_capita"
+        )
+    assert [problem.split(":")[0] for problem in caught.value.problems] == [
+        "parameter 'lang'", "parameter 'countries'", "parameter 'normalise_by'",
+    ]  # fmt: skip
+    assert "'SE' not allowed" in caught.value.problems[1]
 
 
-@pytest.mark.parametrize(
-    ("lang", "countries", "normalise_by", "message"),
-    [
-        ("de", ALL, "population", "parameter 'lang': 'de' is not one of en, sv"),
-        ("en", [], "population", "parameter 'countries': the list is empty"),
-        ("en", ["GB", "SE"], "population", "parameter 'countries': 'SE' is not one of GB, US, CA"),
-        ("en", ["US", "GB", "US"], "population", "parameter 'countries': US listed more than once"),
-        ("en", "GB", "population", "parameter 'countries': 'GB' is not a list"),
-        ("en", ALL, "per_capita", "parameter 'normalise_by': 'per_capita' is not one of"),
-    ],
-)
-def test_check_params_names_the_bad_parameter(lang, countries, normalise_by, message) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
-        international.check_params(lang, countries, normalise_by)
+def test_country_choices_come_from_the_schema_and_have_a_population(population) -> None:
+    assert COUNTRIES.allowed_values() == tuple(enum("international_initiatives", "countries"))
+    assert set(COUNTRIES.allowed_values()) <= set(population["country"])
 
 
-def test_known_countries_come_from_the_schema_and_have_a_population(population) -> None:
-    assert international.known_countries() == tuple(enum("international_initiatives", "countries"))
-    assert set(international.known_countries()) <= set(population["country"])
-
-
-def test_mechanisms_match_the_schema() -> None:
-    assert tuple(enum("mechanism_comparison", "mechanism")) == international.MECHANISMS
-    assert tuple(enum("international_initiatives", "mechanisms")) == international.MECHANISMS
-    assert tuple(enum("mechanism_comparison", "status")) == international.STATUSES
+def test_mechanisms_and_statuses_match_the_schema() -> None:
+    assert tuple(enum("mechanism_comparison", "mechanism")) == calc.MECHANISMS
+    assert tuple(enum("international_initiatives", "mechanisms")) == calc.MECHANISMS
+    assert tuple(enum("mechanism_comparison", "status")) == calc.STATUSES
 
 
 # --- the data say what the report says ----------------------------------------------------
@@ -106,6 +113,15 @@ def test_initiatives_are_initiatives_not_coordinators_or_authors(initiatives) ->
     assert "et al" not in leads  # GM Green et al. are authors
     study = initiatives.set_index("id").loc["us_ca_green_study"]
     assert (study["countries"], study["locator"]) == ("US;CA", "USA och Kanada")
+    doctoral = initiatives.set_index("id").loc["uk_doctoral_training_centres"]
+    assert doctoral["audience"] == "doctoral_students"  # "centra för forskarutbildning"
+
+
+def test_joint_rows_are_the_one_study_under_usa_och_kanada(initiatives, mechanisms) -> None:
+    for frame in (initiatives, mechanisms):
+        joint = frame[frame["countries"].str.contains(";")]
+        assert len(joint) > 0 and set(joint["locator"]) == {"USA och Kanada"}
+        assert set(joint["countries"]) == {"US;CA"}
 
 
 def test_every_mechanism_cell_quotes_the_seed(mechanisms) -> None:
@@ -118,37 +134,61 @@ def test_every_mechanism_cell_quotes_the_seed(mechanisms) -> None:
     assert sweden.loc["se_elearning_camp", "status"] == "in_development"
 
 
+def test_swedish_offers_quote_the_willingness_and_say_what_a_praktikantplats_is(
+    mechanisms, facts
+) -> None:
+    """All regions and 90% of companies are willing to contribute through "praktikantplatser"
+    and "industridoktorander": offered, not in place, and not a UK apprenticeship."""
+    offered = mechanisms[mechanisms["status"] == "offered"].set_index("mechanism")
+    assert set(offered["countries"]) == {"SE"}
+    assert set(offered.index) == {"work_based_apprenticeships", "doctoral_training"}
+    for quote in offered["quote"]:
+        assert "praktikantplatser, eller industridoktorander" in quote
+    internships = offered.loc["work_based_apprenticeships"]
+    assert "nationally recognised qualification" in internships["note_en"]
+    assert "nationellt erkänd kvalificering" in internships["note_sv"]
+    doctoral = views.fill_facts(offered.loc["doctoral_training", "note_en"], facts, "en")
+    assert "aimed mainly at doctoral students" in doctoral
+    claims.take()
+    note = views.fill_facts(internships["note_sv"], facts, "sv")
+    assert "90\u00a0% av de svarande företagen" in note and "{" not in note
+    assert claims.take()[0]["basis"] == "fact:willing_companies_share"
+
+
 def test_the_study_figure_is_filed_under_usa_och_kanada(initiatives, facts) -> None:
     fact_id = initiatives.set_index("id").loc["us_ca_green_study", "share_fact_id"]
     fact = get_fact(facts, fact_id)
     assert (fact.qualifier, fact.value, fact.geography) == ("up_to", 40.0, "USA och Kanada")
     assert not fact.label_en.startswith("US") and "USA och Kanada" in fact.label_en
     assert fact.display("sv") == "upp till 40\u00a0%" and fact.display("en") == "up to 40%"
+    assert "us_employers_unable_to_recruit_share" not in set(facts["id"])  # the old "US:" row
 
 
 def test_swedish_texts_use_the_reports_terms(initiatives, mechanisms) -> None:
     own = [row["sv"] for row in label_rows() if row["file"] == "international.csv"]
     swedish = own + list(initiatives["description_sv"]) + list(mechanisms["note_sv"])
-    swedish += list(initiatives["name_sv"])
+    swedish += list(initiatives["name_sv"]) + list(mechanisms["brief_sv"].dropna())
     assert not [text for text in swedish if re.search("lärling|e-learning", text, re.I)]
+    assert not [text for text in swedish if re.search(r"\bpaket", text, re.I)]
     assert "praktikprogram" in " ".join(initiatives["description_sv"])
 
 
 # --- initiatives --------------------------------------------------------------------------
 
 
-def test_select_initiatives_counts_a_shared_row_for_each_country(initiatives) -> None:
-    canada = international.select_initiatives(initiatives, ["CA"])
+def test_select_initiatives_lists_a_joint_row_once(initiatives) -> None:
+    canada = calc.select_initiatives(initiatives, ["CA"])
     assert list(canada["id"]) == ["ca_catti", "us_ca_green_study"]  # mechanism order
-    us = international.select_initiatives(initiatives, ["US"])
+    us = calc.select_initiatives(initiatives, ["US"])
     assert set(us["id"]) == {"us_ca_green_study", "us_nsf_grant"}
-    both = international.select_initiatives(initiatives, ["CA", "GB"])
-    assert list(both["countries"])[0] == "CA" and "GB" in set(both["countries"])
+    both = calc.select_initiatives(initiatives, ALL)
+    assert list(both["id"]).count("us_ca_green_study") == 1
+    assert list(calc.select_initiatives(initiatives, ["CA", "GB"])["countries"])[0] == "CA"
 
 
 def test_initiatives_table_fills_figures_and_records_them(initiatives, facts, population) -> None:
     claims.take()
-    table = international.initiatives_table(initiatives, facts, population, "sv", ALL)
+    table = views.initiatives_table(initiatives, facts, population, "sv", ALL)
     taken = claims.take()
     row = table.set_index("Initiativ").loc["Advanced Therapies Apprenticeship Community"]
     assert row["Omfattning"] == "över 100 praktikplatser"
@@ -156,8 +196,10 @@ def test_initiatives_table_fills_figures_and_records_them(initiatives, facts, po
     assert row["Mekanism"] == t("intl_mechanism_work_based_apprenticeships", "sv")
     study = table.set_index("Initiativ").loc[initiatives.set_index("id").loc[
         "us_ca_green_study", "name_sv"]]  # fmt: skip
-    assert study["Land"] == "USA eller Kanada (rapporten anger inte vilket)"
+    assert study["Land"] == "USA/Kanada (en studie; rapporten anger inte vilket land)"
     assert "upp till 40\u00a0%" in study["Beskrivning"]
+    doctoral = table.set_index("Initiativ").loc["Centra för forskarutbildning (PhD-nivå)"]
+    assert doctoral["Målgrupp"] == "forskarstuderande"
     bases = {c["basis"] for c in taken}
     assert "data:international_initiatives.csv:uk_atstn:start_year" in bases
     assert "fact:uk_apprenticeship_org_share" in bases
@@ -166,26 +208,30 @@ def test_initiatives_table_fills_figures_and_records_them(initiatives, facts, po
 # --- mechanisms ---------------------------------------------------------------------------
 
 
-def test_presence_takes_the_strongest_status_and_marks_shared_cells() -> None:
-    grid = international.presence(tiny_mechanisms(), ["GB", "CA"]).set_index(["mechanism", "place"])
+def test_a_joint_row_has_a_place_of_its_own_never_one_per_country() -> None:
+    frame = tiny_mechanisms()
+    assert calc.places(frame, ["GB", "CA"]) == ["GB", "CA", "US;CA", "SE"]
+    assert calc.places(frame, ["GB"]) == ["GB", "SE"]
+    grid = calc.presence(frame, ["GB", "CA"]).set_index(["mechanism", "place"])
     assert grid.loc[("needs_mapping", "GB"), "status"] == "recommended"
-    assert grid.loc[("needs_mapping", "CA"), "status"] == "in_place"
-    assert grid.loc[("needs_mapping", "CA"), "shared"]
-    assert not grid.loc[("e_learning", "GB"), "shared"]
+    assert grid.loc[("needs_mapping", "CA"), "status"] == "not_mentioned"
+    assert grid.loc[("needs_mapping", "US;CA"), "status"] == "in_place"
     assert grid.loc[("needs_mapping", "SE"), "status"] == "not_mentioned"
     assert grid.loc[("e_learning", "SE"), "status"] == "in_development"
+    assert grid.loc[("work_based_apprenticeships", "SE"), "status"] == "offered"
 
 
 def test_summary_counts_only_what_is_in_place_or_developing_abroad() -> None:
-    summary = international.mechanism_summary(tiny_mechanisms(), ["GB"])
+    summary = calc.mechanism_summary(tiny_mechanisms(), ["GB"])
     # GB's needs mapping is only recommended: not "found abroad"
     assert summary.abroad == ["work_based_apprenticeships", "e_learning"]
     assert summary.in_sweden["in_development"] == ["e_learning"]
-    assert summary.in_sweden["not_mentioned"] == ["work_based_apprenticeships"]
+    assert summary.in_sweden["offered"] == ["work_based_apprenticeships"]
+    assert summary.deciding["work_based_apprenticeships"] == ["s3"]
 
 
 def test_summary_of_the_shipped_table(mechanisms) -> None:
-    summary = international.mechanism_summary(mechanisms, ALL)
+    summary = calc.mechanism_summary(mechanisms, ALL)
     found = {
         r["mechanism"]
         for r in csv_rows("mechanism_comparison.csv")
@@ -195,166 +241,192 @@ def test_summary_of_the_shipped_table(mechanisms) -> None:
     assert summary.in_sweden["in_place"] == [
         "e_learning", "healthcare_staff_education", "seminars_webinars", "needs_mapping",
     ]  # fmt: skip
+    assert summary.in_sweden["offered"] == ["work_based_apprenticeships", "doctoral_training"]
     assert summary.in_sweden["none"] == ["atmp_masters_programmes"]
     assert summary.in_sweden["recommended"] == ["national_coordination"]
-    assert "work_based_apprenticeships" in summary.in_sweden["not_mentioned"]
+    assert summary.in_sweden["not_mentioned"] == [
+        "hands_on_training", "leadership_training", "regional_training_model",
+    ]  # fmt: skip
     assert sum(len(ids) for ids in summary.in_sweden.values()) == len(summary.abroad)
+    assert summary.deciding["e_learning"] == ["se_elearning_lakemedelsakademin"]
 
 
-def test_mechanism_text_records_each_count(mechanisms, population) -> None:
+def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
+    mechanisms, population
+) -> None:
     claims.take()
-    text = international.mechanism_text(mechanisms, population, "en", ALL)
+    text = views.mechanism_text(mechanisms, population, "en", ALL)
     taken = claims.take()
-    summary = international.mechanism_summary(mechanisms, ALL)
+    summary = calc.mechanism_summary(mechanisms, ALL)
     assert [c["value"] for c in taken] == [
         len(summary.abroad),
         *[len(ids) for ids in summary.in_sweden.values() if ids],
     ]
     assert all(c["basis"].startswith("count:mechanism_comparison.csv:") for c in taken)
-    assert "master's programmes adapted to ATMP" in text
+    in_place = next(line for line in text.splitlines() if line.startswith("- **in place:**"))
+    assert "e-learning: a single introductory course by Läkemedelsakademin" in in_place
+    assert "future offering is under review" in in_place
+    assert "the mapping this status report sums up" in in_place
+    offered = next(line for line in text.splitlines() if "willingness stated" in line)
+    assert "internship places, not apprenticeships leading to a national" in offered
+    swedish = views.mechanism_text(mechanisms, population, "sv", ALL)
+    assert "**erbjuds, finns inte på plats (vilja enligt kartläggningen):** 2" in swedish
+    assert "**nämns inte för Sverige:** 3" in swedish
 
 
-def test_mechanism_chart_shows_statuses_in_words(mechanisms, population) -> None:
-    fig = international.mechanism_chart(mechanisms, population, "sv", ALL)
+def test_mechanism_chart_shows_the_study_once(mechanisms, facts, population) -> None:
+    fig = views.mechanism_chart(mechanisms, facts, population, "sv", ALL)
     heatmap = fig.data[0]
-    assert list(heatmap.x) == ["Storbritannien", "USA", "Kanada", "Sverige"]
-    grid = international.presence(mechanisms, ALL)
+    places = [label.replace("<br>", " ") for label in heatmap.x]
+    assert places == ["Storbritannien", "USA", "Kanada", "USA/Kanada (en studie)", "Sverige"]
+    grid = calc.presence(mechanisms, ALL)
     assert len(heatmap.y) == grid["mechanism"].nunique()
-    flat = [text for row in heatmap.text for text in row]
-    assert sum(text.endswith("†") for text in flat) == int(grid["shared"].sum())
+    flat = [text.replace("<br>", " ") for row in heatmap.text for text in row]
     assert not any(re.search(r"\d", text) for text in flat)
-    first_sweden = heatmap.text[0][-1]
-    assert first_sweden == t("intl_status_not_mentioned", "sv")  # gaps on top
+    column = {name: i for i, name in enumerate(places)}
+    mapping = list(heatmap.y).index(t("intl_mechanism_needs_mapping", "sv"))
+    row = [text.replace("<br>", " ") for text in heatmap.text[mapping]]
+    assert row[column["USA"]] == row[column["Kanada"]] == t("intl_status_not_mentioned", "sv")
+    assert row[column["USA/Kanada (en studie)"]] == t("intl_status_in_place", "sv")
+    apprenticeships = list(heatmap.y).index(t("intl_mechanism_work_based_apprenticeships", "sv"))
+    sweden = heatmap.text[apprenticeships][column["Sverige"]].replace("<br>", " ")
+    assert sweden == t("intl_status_offered", "sv") == "Erbjuds (vilja enligt kartläggningen)"
     assert "mechanism_comparison.csv" in fig.layout.annotations[-1].text
+    assert "GM Green" in fig.layout.annotations[-1].text
 
 
-def test_mechanism_table_rows_and_places(mechanisms, population) -> None:
-    table = international.mechanism_table(mechanisms, population, "en", ["US"])
-    assert "United States or Canada (the report does not say which)" in set(table["Where"])
+def test_mechanism_table_rows_and_places(mechanisms, facts, population) -> None:
+    table = views.mechanism_table(mechanisms, facts, population, "en", ["US"])
+    assert "United States/Canada (one study; the report does not say which country)" in set(
+        table["Where"]
+    )
     assert "United Kingdom" not in set(table["Where"])
     assert set(table["Quote"]) <= set(mechanisms["quote"])
+    everything = views.mechanism_table(mechanisms, facts, population, "en", ALL)
+    assert len(everything) == len(calc.shown_mechanism_rows(mechanisms, ALL))
+    assert not any("{" in note for note in everything["What the report says"])
 
 
-# --- figures and normalisation ----------------------------------------------------------
+# --- figures and their scaling ----------------------------------------------------------
 
 
-def test_uk_apprentices_per_million_divides_the_fact_by_the_uk_population(
-    facts, population
-) -> None:
-    fact = get_fact(facts, "uk_apprenticeship_places")
-    rate = international.uk_apprentices_per_million(facts, population)
-    assert isinstance(rate, Derived)
-    assert rate.value == pytest.approx(fact.value * 1_000_000 / population_of(population, "GB"))
-    assert rate.inputs == ("uk_apprenticeship_places", "population:GB")
-    assert international.bound_of(rate, facts) == "at_least"
-    assert international.display_rate(rate, facts, "sv") == "över 1,49"
-
-
-def test_sweden_equivalent_is_a_whole_number_with_its_qualifier(facts, population) -> None:
-    rate = international.uk_apprentices_per_million(facts, population)
-    equivalent = international.sweden_equivalent(rate, population)
-    se, gb = population_of(population, "SE"), population_of(population, "GB")
-    assert equivalent.value == pytest.approx(100 * se / gb)
-    assert international.whole_equivalent(equivalent, facts) == (15, "at_least")
-    assert international.display_equivalent(equivalent, facts, "en") == "over 15"
-    centres = international.sweden_equivalent(
-        international.per_million_figure(get_fact(facts, "uk_training_centres"), population, "GB"),
-        population,
-    )
-    assert centres.value < 1 and international.whole_equivalent(centres, facts) is None
-    assert not re.search(r"\d", international.display_equivalent(centres, facts, "sv"))
-
-
-@pytest.mark.parametrize(
-    ("value", "qualifier", "decimals", "expected"),
-    [
-        (15.5946, "at_least", 0, 15),
-        (15.5946, "approx", 0, 16),
-        (0.44121, "up_to", 2, 0.45),
-        (1.1 * 100, "up_to", 0, 110),
-        (1.4920, "at_least", 2, 1.49),
-    ],
-)
-def test_rounded_outward_keeps_bounds_true(value, qualifier, decimals, expected) -> None:
-    assert international.rounded_outward(value, qualifier, decimals) == expected
-
-
-def test_only_single_country_counts_are_scaled(initiatives, facts, population) -> None:
-    pairs = international.normalised_figures(initiatives, facts, population, ALL)
-    assert [rate.inputs[0] for rate, _ in pairs] == [
-        "uk_apprenticeship_places",
-        "uk_training_centres",
+def test_only_places_that_a_sector_offers_are_scaled(initiatives, facts) -> None:
+    items = calc.initiative_figures(initiatives, facts, ALL)
+    assert [(i.fact.id, i.scalable) for i in items] == [
+        ("uk_apprenticeship_places", True),
+        ("uk_apprenticeship_org_share", False),
+        ("uk_training_centres", False),  # national centres serve a whole industry
+        ("us_ca_study_employers_unable_to_recruit_share", False),
     ]
-    assert international.normalised_figures(initiatives, facts, population, ["US", "CA"]) == []
+    assert calc.scaled_countries(initiatives, facts, ALL) == ["GB"]
+    assert calc.initiative_figures(initiatives, facts, ["US", "CA"])[0].place == "US;CA"
 
 
-def test_key_figures_table_with_and_without_normalisation(initiatives, facts, population) -> None:
-    with_rates = international.key_figures_table(
-        initiatives, facts, population, "en", ALL, "population"
+def test_sweden_equivalent_is_at_least_about_a_whole_number(facts, population) -> None:
+    """ "över 100" places for about 67 million: at least about 15 for Sweden, never "over
+    1.49" per million or a fraction of a place."""
+    fact = get_fact(facts, "uk_apprenticeship_places")
+    figure = calc.sweden_equivalent(fact, population, "GB")
+    se, gb = population_of(population, "SE"), population_of(population, "GB")
+    assert figure.value == pytest.approx(100 * se / gb)
+    assert (figure.qualifier, figure.decimals) == ("at_least_approx", 0)
+    assert figure.inputs == ("fact:uk_apprenticeship_places", "population:GB", "population:SE")
+    claims.take()
+    assert figure_text(figure, "en") == "at least about 15 apprenticeship places"
+    assert figure_text(figure, "sv") == "minst ca 15 praktikplatser"
+    assert claims.take()[0]["basis"] == f"derived:100 × {se:,} / {gb:,}"
+    table = views.equivalents_table(
+        datasets.load("international_initiatives"), facts, population, "sv", ALL
     )
-    plain = international.key_figures_table(initiatives, facts, population, "en", ALL, "none")
+    assert list(table["Formel"]) == ["100 × 10\u202f452\u202f326 / 67\u202f026\u202f292"]
+    assert not table.astype(str).apply(lambda c: c.str.contains(r"1,49|0,04")).any().any()
+
+
+def test_equivalent_sentence_states_the_source_figure_and_its_caveat(
+    initiatives, facts, population
+) -> None:
+    (values,) = views.equivalent_values(initiatives, facts, population, "en", ALL)
+    sentence = t("intl_equivalent_sentence", "en", **values)
+    assert sentence.startswith(
+        "United Kingdom: over 100 apprenticeship places for about 67 million inhabitants."
+    )
+    assert "would have at least about 15 apprenticeship places – an illustration only" in sentence
+    (swedish,) = views.equivalent_values(initiatives, facts, population, "sv", ALL)
+    assert swedish["equivalent"] == "minst ca 15 praktikplatser"
+    assert views.equivalent_values(initiatives, facts, population, "en", ["US", "CA"]) == []
+
+
+def test_key_figures_table_with_and_without_scaling(initiatives, facts, population) -> None:
+    scaled = views.key_figures_table(initiatives, facts, population, "en", ALL, "population")
+    plain = views.key_figures_table(initiatives, facts, population, "en", ALL, "none")
     linked = initiatives[["scale_fact_id", "share_fact_id"]].stack().dropna()
-    assert len(with_rates) == len(plain) == linked.nunique()
-    assert not any("million" in column for column in plain.columns)
-    study = with_rates[with_rates["Value"] == "up to 40%"].iloc[0]
-    assert study["Country"] == "United States or Canada (the report does not say which)"
-    assert study["Per million inhabitants (illustration)"] == ""
-    places = with_rates[with_rates["Unit"] == "apprenticeship places"].iloc[0]
-    assert places["Sweden at the same rate (illustration)"] == "over 15"
+    assert len(scaled) == len(plain) == linked.nunique()
+    assert not any("inhabitant" in column.lower() for column in plain.columns)
+    sweden = "Sweden at the same rate per inhabitant (illustration)"
+    rows = scaled.set_index("Unit")
+    assert rows.loc["apprenticeship places", sweden] == "at least about 15 apprenticeship places"
+    centres = rows.loc["training centres"]
+    assert (centres["Value"], centres["Inhabitants (illustration)"]) == ("3", "about 67 million")
+    assert centres[sweden].startswith("not scaled")
+    study = scaled[scaled["Value"] == "up to 40%"].iloc[0]
+    assert study["Country"].startswith("United States/Canada (one study")
+    assert study[sweden] == ""
+    page = " ".join(scaled.astype(str).to_numpy().ravel())
+    assert not re.search(r"per million|0\.04|1\.49", page)
 
 
-def test_derived_table_writes_formulas_the_language_way(initiatives, facts, population) -> None:
-    pairs = international.normalised_figures(initiatives, facts, population, ["GB"])
-    swedish = international.derived_table(pairs, facts, population, "sv")
-    assert swedish["Formel"].iloc[0] == "100 × 1\u202f000\u202f000 / 67\u202f026\u202f292"
-    assert swedish["Formel"].iloc[1] == "1,492 × 10\u202f452\u202f326 / 1\u202f000\u202f000"
-    english = international.derived_table(pairs, facts, population, "en")
-    assert english["Formula"].iloc[0] == "100 × 1,000,000 / 67,026,292"
-    assert (english["Value"].iloc[2], english["Kind of figure"].iloc[2]) == (
-        "about 0.045",  # 3 centres per 67 million, rounded
-        "approximate",
-    )
-    assert english["Kind of figure"].iloc[3] == ""  # no equivalent below one centre
-    assert english["Inputs"].iloc[1] == "uk_apprenticeship_places, population:GB, population:SE"
-    note = international.derived_note(pairs, facts, population, "en")
-    assert "facts.csv" in note and "reference/population.csv" in note and "US Census" not in note
-
-
-def test_population_source_uses_the_agency_name_of_the_language(population) -> None:
+def test_population_note_uses_the_agency_name_of_the_language(population) -> None:
     named = population.assign(
         agency_en=population["source_organisation"],
         agency_sv=population["source_organisation"].str.replace(
             "Statistics Sweden (SCB)", "Statistiska centralbyrån (SCB)"
         ),
     )
-    assert "Statistiska centralbyrån (SCB)" in international.population_note(named, [], "sv")
-    assert "Statistics Sweden (SCB)" in international.population_note(named, [], "en")
+    assert "Statistiska centralbyrån (SCB)" in views.population_note(named, [], "sv")
+    assert "Statistics Sweden (SCB)" in views.population_note(named, [], "en")
 
 
-# --- labels -----------------------------------------------------------------------------
+# --- layers and labels ------------------------------------------------------------------
+
+
+def test_calculations_know_no_language_and_draw_nothing() -> None:
+    tree = ast.parse(MODULES[0].read_text(encoding="utf-8"))
+    modules = {getattr(node, "module", None) for node in ast.walk(tree)}
+    modules |= {
+        a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+    }
+    assert not {m for m in modules if m and ("plotly" in m or "i18n" in m or "views" in m)}
+    arguments = {a.arg for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                 for a in node.args.args}  # fmt: skip
+    assert "lang" not in arguments
+    assert not (MODULES[0].parent.parent.parent / "international.py").exists()
 
 
 def used_label_ids() -> set[str]:
-    """Literal label ids in the module and the notebook, plus the ids built from data values."""
-    sources = MODULE.read_text(encoding="utf-8") + NOTEBOOK.read_text(encoding="utf-8")
-    pattern = r"[\"']((?:intl|col)_[a-z_]*[a-z]|source_section|source_note)\\?[\"']"
+    """Literal label ids in the modules and the notebook, plus the ids built from data values."""
+    sources = "".join(path.read_text(encoding="utf-8") for path in MODULES)
+    sources += NOTEBOOK.read_text(encoding="utf-8")
+    pattern = r"[\"']((?:intl|col|figure)_[a-z_]*[a-z])\\?[\"']"
     literal = set(re.findall(pattern, sources)) - set(datasets.load("verdicts")["id"])
     built = (
-        {f"intl_mechanism_{m}" for m in international.MECHANISMS}
-        | {f"intl_status_{s}" for s in international.STATUS_ORDER}
-        | {f"intl_sweden_{s}" for s in international.STATUS_ORDER}
+        {f"intl_mechanism_{m}" for m in calc.MECHANISMS}
+        | {f"intl_status_{s}" for s in calc.STATUS_ORDER}
+        | {f"intl_sweden_{s}" for s in calc.STATUS_ORDER}
         | {f"intl_audience_{a}" for a in enum("international_initiatives", "audience")}
         | {f"intl_bound_{q}" for q in enum("facts", "qualifier")}
+        | {"figure_sweden_at_same_rate", "figure_population_millions"}
     )
     return literal | built
 
 
-def test_every_label_the_section_uses_exists_in_both_languages() -> None:
+def test_every_label_the_section_uses_exists_and_none_is_left_over() -> None:
     ids = used_label_ids()
-    assert {"intl_title", "intl_mechanisms_heading", "col_country", "source_section"} <= ids
+    assert {"intl_title", "intl_mechanisms_heading", "col_country", "intl_joint_note"} <= ids
     for label_id in sorted(ids):
         for lang in ("en", "sv"):
             assert t(label_id, lang).strip(), (label_id, lang)
+    own = {row["id"] for row in label_rows() if row["file"] == "international.csv"}
+    assert own - ids == set()
 
 
 def test_initiative_names_come_from_the_data_not_from_labels() -> None:
@@ -379,11 +451,11 @@ def executed(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
     """Run the notebook once per parameter set in RUNS, in parallel papermill processes."""
     folder = tmp_path_factory.mktemp("international")
     processes = {}
-    for name, parameters in RUNS.items():
+    for name, values in RUNS.items():
         command = [
             sys.executable, "-m", "papermill", str(NOTEBOOK), str(folder / f"{name}.ipynb"),
             "-k", "python3", "--cwd", str(notebooks_dir()), "--no-progress-bar",
-            "-y", json.dumps(parameters),
+            "-y", json.dumps(values),
         ]  # fmt: skip
         processes[name] = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -423,48 +495,13 @@ def html_table(nb: nbformat.NotebookNode, header: str) -> str:
     return next(text for text in outputs(nb, "text/html") if f"<th>{header}</th>" in text)
 
 
-EXEMPT = re.compile(
-    r'<blockquote class="atmp-verdict".*?</blockquote>|<p class="atmp-source-note">.*?</p>', re.S
-)
-NUMBER = re.compile(r"\d+(?:[,.\u202f]\d+)*")
-
-
-def unexplained_numbers(nb: nbformat.NotebookNode) -> list[str]:
-    """Numbers in page text or tables (quotes, source notes, file names exempt) with no claim."""
-    missing = []
-    for out in display_outputs(nb):
-        data = out["data"]
-        if "application/vnd.plotly.v1+json" in data:
-            continue
-        text = data.get("text/markdown") or data.get("text/html") or ""
-        text = EXEMPT.sub(" ", text)
-        for column in (t("col_quote", "en"), t("col_quote", "sv")):
-            text = _drop_column(text, column)
-        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-        text = re.sub(r"\b\w+\.(?:csv|txt)\b", " ", text)  # file names, e.g. 002_….txt
-        recorded = [c["text"] for c in out.get("metadata", {}).get("atmp", {}).get("claims", [])]
-        missing += [n for n in NUMBER.findall(text) if not any(n in c for c in recorded)]
-    return missing
-
-
-def _drop_column(table_html: str, header: str) -> str:
-    """Remove one column (by its header) from an HTML table: quotes are exempt."""
-    headers = re.findall(r"<th>(.*?)</th>", table_html)
-    if header not in headers:
-        return table_html
-    index = headers.index(header)
-
-    def row_without(match: re.Match) -> str:
-        cells = re.findall(r"<td>.*?</td>", match.group(0), re.S)
-        return "".join(cell for i, cell in enumerate(cells) if i != index)
-
-    return re.sub(r"<tr>.*?</tr>", row_without, table_html, flags=re.S)
-
-
 @pytest.mark.slow
-def test_every_number_on_the_page_is_recorded(executed) -> None:
+def test_every_number_on_the_page_is_explained_by_the_claims_register(executed) -> None:
+    sources = claims.source_texts(raw_dir())
     for name, nb in executed.items():
-        assert unexplained_numbers(nb) == [], name
+        lang = RUNS[name].get("lang", "en")
+        statements = claims.register(nb, name, lang, sources)
+        assert statements and claims.unexplained(statements) == [], name
 
 
 @pytest.mark.slow
@@ -473,13 +510,21 @@ def test_default_page_states_the_mechanism_headline_and_verdicts(executed) -> No
     markdown = "\n".join(outputs(nb, "text/markdown"))
     headline = "Of the 11 mechanisms the report describes as in place or in development abroad"
     assert headline in markdown
-    assert "- **none, as the report states:** 1 (master's programmes adapted to ATMP)" in markdown
-    page = "\n".join(outputs(nb, "text/html"))
+    none = "- **none, as the report states:** 1 (master's programmes adapted to ATMP: no degree"
+    assert none in markdown
+    shown = outputs(nb, "text/html") + outputs(nb, "text/markdown")
+    page = "\n".join(shown)
     verdicts = datasets.load("verdicts").set_index("id")
-    for verdict_id in ("intl_infrastructure_majority", "intl_uk_practical_skills"):
+    for verdict_id in (*views.INTRO_VERDICTS, views.SWEDEN_VERDICT, views.OFFER_VERDICT,
+                       views.APPRENTICESHIP_VERDICT):  # fmt: skip
         assert html.escape(verdicts.loc[verdict_id, "quote"]) in page
+    ordered = [out["data"].get("text/markdown") or out["data"].get("text/html", "")
+               for out in display_outputs(nb)]  # fmt: skip
+    summary = next(i for i, text in enumerate(ordered) if "- **in place:** 4" in text)
+    verdict = next(i for i, text in enumerate(ordered) if "ytterst begränsat" in text)
+    assert 0 < verdict - summary <= 2  # the report's verdict stands next to the count
     assert "Regenerative Medicine (RM)" in page
-    assert "0.468" not in page and "15.5" not in page
+    assert not re.search(r"0[.,]04|1[.,]49|15[.,]5|over 15\b", page)
 
 
 @pytest.mark.slow
@@ -490,7 +535,8 @@ def test_notebook_with_us_only(executed, initiatives) -> None:
         assert (row["name_en"] in table) == ("US" in row["countries"].split(";")), row["id"]
     assert "United Kingdom" not in table
     (chart,) = figures(nb)
-    assert chart["data"][0]["x"] == ["United States", "Sweden"]
+    places = [label.replace("<br>", " ") for label in chart["data"][0]["x"]]
+    assert places == ["United States", "United States/Canada (one study)", "Sweden"]
     page = "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown"))
     assert html.escape(t("intl_apprenticeship_reason", "en")) not in page  # no UK on the page
 
@@ -499,7 +545,7 @@ def test_notebook_with_us_only(executed, initiatives) -> None:
 def test_notebook_without_normalisation(executed) -> None:
     nb = executed["no_normalisation"]
     shown = outputs(nb, "text/html") + outputs(nb, "text/markdown")
-    assert not any(re.search("per million|per inhabitant", text, re.I) for text in shown)
+    assert not any(re.search("per inhabitant|million inhabitants", text, re.I) for text in shown)
     assert any(t("intl_normalise_off", "en") in text for text in shown)
     assert "<td>over 100</td>" in html_table(nb, "Kind of figure")
 
@@ -517,16 +563,25 @@ def test_notebook_in_swedish(executed, initiatives) -> None:
     assert len(translated) > 0
     assert all(f"<td>{html.escape(name)}</td>" in tables for name in initiatives["name_sv"])
     assert not any(f"<td>{html.escape(name)}</td>" in tables for name in translated["name_en"])
-    assert "<td>över 15</td>" in tables
+    assert "<td>minst ca 15 praktikplatser</td>" in tables
+    markdown = "\n".join(outputs(nb, "text/markdown"))
+    assert "skulle Sverige (ca 10 miljoner invånare) ha minst ca 15 praktikplatser" in markdown
     (chart,) = figures(nb)
     assert chart["layout"]["title"]["text"] == t("intl_chart_mechanisms_title", "sv")
     assert chart["layout"]["separators"] == ",\u202f"
 
 
-def test_notebook_parameters_cell_holds_literals_only() -> None:
+def test_parameters_cell_is_annotated_from_the_declarations() -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code[0].metadata.get("tags") == ["parameters"]
-    assert (
-        code[0].source == 'lang = "en"\ncountries = ["GB", "US", "CA"]\nnormalise_by = "population"'
-    )
+    declared = parameters.schema("international")
+    lines = code[0].source.splitlines()
+    assert [line.split(":")[0] for line in lines] == list(declared)
+    for line in lines:
+        name, rest = line.split(":", 1)
+        assert rest.strip().startswith(f"{declared[name].type_text} = ")
+        help_text = line.split("#", 1)[1]
+        assert all(choice in help_text for choice in declared[name].allowed_values()), name
+    setup = code[1].source
+    assert setup.index('check_values("international"') < setup.index("datasets.load(")

@@ -4,7 +4,9 @@ from atmp_lib.parameters import Param, register
 from atmp_lib.sections.common import LANG
 
 AUDIENCE = Param(
-    "audience", str, "show only the offerings for this audience ('all': every offering)",
+    "audience", str,
+    "show only the efforts the report names for this audience ('all': every effort; efforts "
+    "whose audience the report does not state are then named in a note)",
     choices="enum:course_supply.audience", extra_choices=("all",),
 )  # fmt: skip
 

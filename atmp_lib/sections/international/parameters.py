@@ -9,8 +9,8 @@ COUNTRIES = Param(
 )  # fmt: skip
 NORMALISE_BY = Param(
     "normalise_by", str,
-    "show counts per million inhabitants (an illustration: population is not the size of "
-    "an ATMP sector) or not at all",
+    "set a country's counts against its population and scale them to Sweden's (an "
+    "illustration: population is not the size of an ATMP sector), or show them as stated",
     choices=("population", "none"),
 )  # fmt: skip
 

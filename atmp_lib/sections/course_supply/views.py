@@ -1,0 +1,405 @@
+"""The domestic course supply as a page shows it: labels, tables, the coverage chart.
+
+Words come from ``atmp_lib/labels/course_supply.csv`` (``t``) or, for the names and
+descriptions of the tables' rows, from their ``_en``/``_sv`` columns (``localized``);
+every number the page states is recorded in the claims register with the rows it counts.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from atmp_lib import claims
+from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.datasets import split_list
+from atmp_lib.formatting import source_note
+from atmp_lib.i18n import localized, t
+from atmp_lib.sections.course_supply import calculations as calc
+from atmp_lib.sections.course_supply.calculations import GRADE_IDS, GRADES, Count, Coverage
+
+#: The report's verdicts the page shows, by the place they stand.
+PROGRAMMES_VERDICT = "supply_no_atmp_programmes"
+COVERAGE_VERDICTS = ("supply_very_limited", "supply_summary_extremely_limited")
+SIGNAL_VERDICTS = ("overview_signal_universities", "overview_signal_partners")
+#: A competence area whose name in the sources needs a reading (this summary's, labelled).
+READINGS = {"compound_manufacturing_control": "supply_reading_compound_manufacturing_control"}
+GRADE_COLOURS = {
+    calc.NOTHING: "#eeeeee",
+    calc.OCCASIONAL: "#c6dbef",
+    calc.DEDICATED_OTHER: "#6baed6",
+    calc.DEDICATED_ATMP: "#08306b",
+}
+LIST_SEPARATOR = "; "
+EMPTY_CELL = "\u2013"
+NOTE_SEPARATOR = " \u00b7 "
+COVERAGE_HEIGHT = 820
+SUPPLY_FILE = "course_supply.csv"
+TEACHING_FILE = "course_teaching.csv"
+COMPETENCE_FILE = "competences.csv"
+
+
+# --- words ---------------------------------------------------------------------------------
+
+
+def audience_label(audience: str, lang: str) -> str:
+    """The audience parameter in the language ("all" reads "all audiences")."""
+    return t(f"supply_audience_{audience}", lang)
+
+
+def audience_text(cell: object, mainly: bool, lang: str) -> str:
+    """An audience cell as the report words it: "Students", "Mainly doctoral students",
+    "Not stated" (an empty cell)."""
+    items = split_list(cell)
+    if not items:
+        return t("supply_audience_not_stated", lang)
+    text = ", ".join(t(f"supply_audience_{item}", lang) for item in items)
+    return (
+        t("supply_audience_mainly", lang, audience=text[:1].lower() + text[1:]) if mainly else text
+    )
+
+
+def competence_names(
+    competences: pd.DataFrame, lang: str, readings: bool = True
+) -> dict[str, str]:
+    """Competence id -> name in the language, with this summary's reading where one is
+    labelled ("Compound manufacturing control (reading: probably CMC – …)")."""
+    names = dict(zip(competences["id"], localized(competences, "name", lang), strict=True))
+    for competence_id, label_id in READINGS.items() if readings else ():
+        if competence_id in names:
+            names[competence_id] = f"{names[competence_id]} ({t(label_id, lang)})"
+    return names
+
+
+def _names(frame: pd.DataFrame, ids: list[str], lang: str) -> list[str]:
+    """The localized names of the rows with these ids, in the order of ``ids``."""
+    names = dict(zip(frame["id"], localized(frame, "name", lang), strict=True))
+    return [names[row_id] for row_id in ids]
+
+
+def _count_text(count: Count, lang: str) -> str:
+    return claims.number(count.value, lang, f"count:course_supply:{count.condition}")
+
+
+def grade_label(grade: int, lang: str) -> str:
+    return t(f"supply_grade_{GRADE_IDS[grade]}", lang)
+
+
+def _wrap(text: str, width: int = 24) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+# --- introduction and inventory ----------------------------------------------------------
+
+
+def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
+    """The introduction, its counts recorded with the rows they count.
+
+    When the audience shown has no offering outside the programmes, it says so in words
+    rather than as a row of zeros.
+    """
+    counts = calc.supply_counts(supply, audience)
+    if counts["offerings"].value == 0:
+        return t("supply_intro_none", lang)
+    values = {key: _count_text(count, lang) for key, count in counts.items()}
+    return t("supply_intro", lang, **values)
+
+
+def programmes_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The degree programmes and the teaching within them that the report names."""
+    frame = calc.of_category(supply, "programme")
+    return pd.DataFrame(
+        {
+            t("col_name", lang): localized(frame, "name", lang),
+            t("supply_col_depth", lang): frame["atmp_depth"].map(
+                lambda depth: t(f"supply_depth_{depth}", lang)
+            ),
+            t("supply_col_says", lang): localized(frame, "description", lang),
+        }
+    ).reset_index(drop=True)
+
+
+def offerings_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The offerings outside the degree programmes, available now first."""
+    frame = calc.of_category(supply, "offering")
+    audiences = [
+        audience_text(cell, bool(mainly), lang)
+        for cell, mainly in zip(frame["audience"], frame["audience_mainly"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            t("col_name", lang): localized(frame, "name", lang),
+            t("col_provider", lang): localized(frame, "provider", lang),
+            t("col_status", lang): frame["status"].map(
+                lambda status: t(f"supply_status_{status}", lang)
+            ),
+            t("col_kind", lang): frame["kind"].map(lambda kind: t(f"supply_kind_{kind}", lang)),
+            t("col_audience", lang): audiences,
+            t("supply_col_depth", lang): frame["atmp_depth"].map(
+                lambda depth: t(f"supply_depth_{depth}", lang)
+            ),
+            t("supply_col_fee", lang): frame["fee"].map(lambda fee: t(f"supply_fee_{fee}", lang)),
+            t("supply_col_says", lang): localized(frame, "description", lang),
+        }
+    ).reset_index(drop=True)
+
+
+def supply_note(frame: pd.DataFrame, lang: str) -> str:
+    """The source note for a table of programmes or offerings."""
+    return _sources_note([(SUPPLY_FILE, frame)], lang)
+
+
+def _sources_note(tables: list[tuple[str, pd.DataFrame]], lang: str) -> str:
+    """Source notes for several tables, skipping tables with no rows shown."""
+    notes = [source_note(name, frame, lang) for name, frame in tables if not frame.empty]
+    return NOTE_SEPARATOR.join(notes)
+
+
+def related_notes(supply: pd.DataFrame, lang: str) -> list[str]:
+    """One note per related initiative: named beside the supply, not an education offering."""
+    frame = calc.of_category(supply, "related_initiative")
+    return [
+        t("supply_related_note", lang, name=name, provider=provider, says=says)
+        for name, provider, says in zip(
+            localized(frame, "name", lang),
+            localized(frame, "provider", lang),
+            localized(frame, "description", lang),
+            strict=True,
+        )
+    ]
+
+
+def not_stated_note(full_supply: pd.DataFrame, audience: str, lang: str) -> str | None:
+    """For a single audience: the offerings left out because the report states no audience."""
+    if audience == calc.ALL_AUDIENCES:
+        return None
+    frame = calc.audience_not_stated(full_supply)
+    if frame.empty:
+        return None
+    items = LIST_SEPARATOR.join(_names(frame, list(frame["id"]), lang))
+    return t("supply_not_stated_note", lang, items=items)
+
+
+# --- the coverage matrix -------------------------------------------------------------------
+
+
+def _column_label(offering: pd.Series, lang: str) -> str:
+    name = offering[f"name_{lang}"]
+    if offering["status"] != "offered":
+        status = t(f"supply_status_{offering['status']}", lang).lower()
+        name = f"{name} ({status})"
+    return name
+
+
+def _link_line(link: pd.Series, lang: str) -> str:
+    """ "GMP (good manufacturing practice): elements or single lectures, about ATMP; link: part"."""
+    return t(
+        "supply_hover_link",
+        lang,
+        topic=t(f"supply_topic_{link['topic']}", lang),
+        depth=t(f"supply_teaching_{link['depth']}", lang),
+        focus=t(f"supply_focus_{link['focus']}", lang),
+        strength=t(f"supply_strength_{link['strength']}", lang),
+    )
+
+
+def _hover_text(cov: Coverage, lang: str) -> list[list[str]]:
+    """One hover text per cell: offering, area, grade, the linking teaching and its quote."""
+    names = competence_names(cov.competences, lang)
+    offerings = cov.offerings.set_index("id")
+    rows = []
+    for competence_id in cov.matrix.index:
+        row = []
+        for offering_id in cov.matrix.columns:
+            links = cov.teaching(competence_id, offering_id)
+            lines = [_link_line(link, lang) for _, link in links.iterrows()]
+            quotes = list(dict.fromkeys(links["quote"]))
+            grade = int(cov.matrix.loc[competence_id, offering_id])
+            parts = [
+                _column_label(offerings.loc[offering_id], lang),
+                names[competence_id],
+                f"<b>{grade_label(grade, lang)}</b>",
+                *lines,
+                *[_wrap(f"”{quote}”", 70) for quote in quotes],
+            ]
+            row.append("<br>".join(parts))
+        rows.append(row)
+    return rows
+
+
+def _discrete_colourscale() -> list[list[object]]:
+    """Flat colour bands for the grades on a 0 to len(GRADES)-1 scale."""
+    scale, size = [], len(GRADES)
+    for index, grade in enumerate(GRADES):
+        scale += [[index / size, GRADE_COLOURS[grade]], [(index + 1) / size, GRADE_COLOURS[grade]]]
+    return scale
+
+
+def coverage_chart(cov: Coverage, lang: str) -> go.Figure:
+    """Heatmap: competence areas in demand (rows) against the offerings (columns), by grade."""
+    size = len(GRADES)
+    offerings = cov.offerings.set_index("id")
+    names = competence_names(cov.competences, lang)
+    fig = go.Figure(
+        go.Heatmap(
+            z=cov.matrix.astype(int).values.tolist(),
+            x=[_wrap(_column_label(offerings.loc[oid], lang), 40) for oid in cov.matrix.columns],
+            y=[_wrap(names[cid], 40) for cid in cov.matrix.index],
+            zmin=-0.5,
+            zmax=size - 0.5,
+            colorscale=_discrete_colourscale(),
+            xgap=2,
+            ygap=2,
+            text=_hover_text(cov, lang),
+            hoverinfo="text",
+            colorbar={
+                "tickvals": list(GRADES),
+                "ticktext": [_wrap(grade_label(grade, lang), 22) for grade in GRADES],
+                "title": {"text": t("supply_col_grade", lang)},
+            },
+        )
+    )
+    base_layout(fig, t("supply_coverage_chart_title", lang))
+    fig.update_xaxes(side="top", tickangle=-90, tickfont={"size": 10})
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(
+        height=COVERAGE_HEIGHT, margin={"t": 340}, title={"y": 0.98, "yanchor": "top"}
+    )
+    return add_source_note(fig, coverage_note(cov, lang))
+
+
+def coverage_note(cov: Coverage, lang: str) -> str:
+    """Sources of the matrix: offerings, teaching, competences and the mapping assumption."""
+    shown = cov.links[["source", "locator"]]
+    tables = [
+        (SUPPLY_FILE, cov.offerings),
+        (TEACHING_FILE, shown),
+        (COMPETENCE_FILE, cov.competences),
+    ]
+    return NOTE_SEPARATOR.join([_sources_note(tables, lang), t("supply_assumption_source", lang)])
+
+
+def _graded_list(cov: Coverage, pairs: list[tuple[str, int]], lang: str) -> str:
+    names = _names(cov.offerings, [oid for oid, _ in pairs], lang)
+    items = [
+        f"{name} ({t(f'supply_grade_inline_{GRADE_IDS[grade]}', lang)})"
+        for name, (_, grade) in zip(names, pairs, strict=True)
+    ]
+    return LIST_SEPARATOR.join(items) or EMPTY_CELL
+
+
+def coverage_table(cov: Coverage, lang: str) -> pd.DataFrame:
+    """Per competence area: the deepest teaching now, who teaches it, what is in development."""
+    names = competence_names(cov.competences, lang)
+    rows = []
+    for competence_id, finding in zip(
+        cov.competences["id"], cov.competences["finding"], strict=True
+    ):
+        rows.append(
+            {
+                t("supply_col_competence", lang): names[competence_id],
+                t("supply_col_finding", lang): t(f"supply_finding_{finding}", lang),
+                t("supply_col_deepest_now", lang): grade_label(cov.best_now(competence_id), lang),
+                t("supply_col_taught_now", lang): _graded_list(
+                    cov, cov.graded(competence_id, ("offered",)), lang
+                ),
+                t("supply_col_in_development", lang): _graded_list(
+                    cov, cov.graded(competence_id, ("in_development",)), lang
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _competence_list(cov: Coverage, ids: list[str], lang: str) -> str:
+    names = competence_names(cov.competences, lang)
+    return LIST_SEPARATOR.join(names[cid] for cid in ids)
+
+
+def _topic_list(topics: list[str], lang: str) -> str:
+    return LIST_SEPARATOR.join(t(f"supply_topic_{topic}", lang).lower() for topic in topics)
+
+
+def coverage_text(cov: Coverage, lang: str) -> str:
+    """Markdown bullets naming the areas at each grade now, computed from the matrix, and
+    the areas whose "nothing named" rests on the link assumption."""
+    lines = []
+    for grade in sorted(GRADES, reverse=True):
+        ids = cov.with_best_now(grade)
+        key = f"supply_now_{GRADE_IDS[grade]}"
+        if ids:
+            lines.append(f"- {t(key, lang, items=_competence_list(cov, ids, lang))}")
+        elif grade == calc.DEDICATED_ATMP:
+            lines.append(f"- {t('supply_now_no_dedicated_atmp', lang)}")
+    names = competence_names(cov.competences, lang)
+    for competence_id in cov.resting_on_assumption():
+        grade = t(f"supply_grade_inline_{GRADE_IDS[cov.grade_if_counted(competence_id)]}", lang)
+        topics = _topic_list(cov.bordering_topics(competence_id), lang)
+        text = t("supply_rests_on_assumption", lang, area=names[competence_id], topics=topics,
+                 grade=grade)  # fmt: skip
+        lines.append(f"    - {text}")
+    deepened = cov.deepened_by_development()
+    if deepened:
+        items = _competence_list(cov, deepened, lang)
+        lines.append(f"- {t('supply_development_deepens', lang, items=items)}")
+    return "\n".join(lines)
+
+
+def caveat_notes(
+    supply: pd.DataFrame, teaching: pd.DataFrame, cov: Coverage, lang: str
+) -> list[str]:
+    """Notes on what the matrix cannot credit: no topics named, held once, links not counted."""
+    notes = []
+    no_topics = calc.offerings_without_topics(supply, teaching)
+    if not no_topics.empty:
+        items = LIST_SEPARATOR.join(_names(no_topics, list(no_topics["id"]), lang))
+        notes.append(t("supply_no_topics_note", lang, items=items))
+    once = calc.held_once(supply)
+    if not once.empty:
+        items = LIST_SEPARATOR.join(_names(once, list(once["id"]), lang))
+        notes.append(t("supply_held_once_note", lang, items=items))
+    pairs = cov.not_counted()
+    if pairs:
+        names = competence_names(cov.competences, lang, readings=False)
+        items = LIST_SEPARATOR.join(
+            f"{t(f'supply_topic_{topic}', lang)} → {names[cid]}" for topic, cid in pairs
+        )
+        notes.append(t("supply_not_counted_note", lang, items=items))
+    return notes
+
+
+# --- the mapping assumption ------------------------------------------------------------------
+
+
+def mapping_summary(topic_map: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The values the mapping paragraph quotes."""
+    names = [t(f"supply_topic_{topic}", lang) for topic in calc.unmapped_topics(topic_map)]
+    return {"unmapped": LIST_SEPARATOR.join(names) or EMPTY_CELL}
+
+
+def mapping_table(topic_map: pd.DataFrame, competences: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every topic → competence link of the assumption table, with strength and rationale."""
+    frame = calc.ordered_links(topic_map, competences)
+    names = competence_names(competences, lang)
+    return pd.DataFrame(
+        {
+            t("supply_col_topic", lang): frame["topic"].map(
+                lambda topic: t(f"supply_topic_{topic}", lang)
+            ),
+            t("supply_col_competence", lang): frame["competence_id"].map(names),
+            t("supply_col_strength", lang): frame["strength"].map(
+                lambda strength: t(f"supply_strength_{strength}", lang)
+            ),
+            t("supply_col_rationale", lang): localized(frame, "rationale", lang),
+        }
+    )
+
+
+def mapping_note(competences: pd.DataFrame, lang: str) -> str:
+    """Source note of the mapping table: the assumption file and where the names come from."""
+    demanded = calc.demanded_competences(competences)
+    return NOTE_SEPARATOR.join(
+        [t("supply_assumption_source", lang), _sources_note([(COMPETENCE_FILE, demanded)], lang)]
+    )

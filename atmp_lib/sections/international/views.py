@@ -1,0 +1,484 @@
+"""International comparisons as a page shows them: labels, tables, the mechanism grid.
+
+Words come from ``atmp_lib/labels/international.csv`` (``t``) or, for the names, notes and
+descriptions of the tables' rows, from their ``_en``/``_sv`` columns; a ``{fact_id}`` in a
+note or description is filled in as the fact displays. Every number the page states is
+recorded in the claims register (facts and figures record themselves).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from atmp_lib import claims, datasets
+from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.facts import Fact, get_fact
+from atmp_lib.figure_views import figure_text, figures_table
+from atmp_lib.figures import Figure
+from atmp_lib.formatting import source_note, unit_label
+from atmp_lib.i18n import localized, t
+from atmp_lib.sections.international import calculations as calc
+from atmp_lib.sections.international.calculations import HOME_COUNTRY, STATUS_ORDER
+
+#: The report's verdicts the page shows, by the place they stand.
+INTRO_VERDICTS = ("intl_infrastructure_majority", "intl_education_investments")
+SWEDEN_VERDICT = "supply_summary_extremely_limited"
+OFFER_VERDICT = "survey_willingness"
+APPRENTICESHIP_VERDICT = "intl_uk_practical_skills"
+STATUS_COLOURS = {
+    calc.NOT_MENTIONED: "#f0f0f0",
+    "none": "#bdbdbd",
+    "recommended": "#fee391",
+    "offered": "#c7e9c0",
+    "in_development": "#fdae6b",
+    "in_place": "#2171b5",
+}
+MECHANISM_FILE = "mechanism_comparison.csv"
+INITIATIVE_FILE = "international_initiatives.csv"
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+# --- words ---------------------------------------------------------------------------------
+
+
+def country_names(population: pd.DataFrame, countries: list[str], lang: str) -> list[str]:
+    """The countries' names in the language, from the population table."""
+    names = dict(zip(population["country"], localized(population, "name", lang), strict=True))
+    return [names[code] for code in countries]
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """ "A, B and C" in the language."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t('intl_and', lang)} {names[-1]}"
+
+
+def countries_text(population: pd.DataFrame, countries: list[str], lang: str) -> str:
+    """ "United Kingdom, United States and Canada" for the chosen countries."""
+    return join_names(country_names(population, countries, lang), lang)
+
+
+def place_text(population: pd.DataFrame, place: str, lang: str, short: bool = False) -> str:
+    """One country's name, or for a joint place "United States/Canada (one study; the report
+    does not say which country)" (``short``: "United States/Canada (one study)")."""
+    names = country_names(population, calc.codes(place), lang)
+    if len(names) == 1:
+        return names[0]
+    label = "intl_place_joint" if short else "intl_place_unspecified"
+    return t(label, lang, countries="/".join(names))
+
+
+def mechanism_label(mechanism: str, lang: str) -> str:
+    return t(f"intl_mechanism_{mechanism}", lang)
+
+
+def status_label(status: str, lang: str) -> str:
+    return t(f"intl_status_{status}", lang)
+
+
+def audience_text(cell: object, lang: str) -> str:
+    """ "students, industry" from a list-valued audience cell."""
+    return ", ".join(t(f"intl_audience_{item}", lang) for item in datasets.split_list(cell))
+
+
+def fill_facts(text: str, facts: pd.DataFrame, lang: str) -> str:
+    """A data text with each ``{fact_id}`` filled in as the fact displays (and recorded)."""
+    return PLACEHOLDER.sub(lambda match: get_fact(facts, match.group(1)).display(lang), text)
+
+
+def terms_note(lang: str) -> str:
+    """The note on "ATMP" and "Regenerative Medicine (RM)"."""
+    return t("intl_rm_note", lang)
+
+
+def intro_values(
+    initiatives: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
+) -> dict[str, str]:
+    """The country list and the number of initiatives the introduction quotes."""
+    chosen = calc.select_initiatives(initiatives, countries)
+    basis = f"count:international_initiatives:countries∋{'|'.join(countries)}"
+    return {
+        "countries": countries_text(population, countries, lang),
+        "count": claims.number(len(chosen), lang, basis),
+    }
+
+
+# --- the mechanism comparison ----------------------------------------------------------------
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _sweden_item(mechanism: str, row_ids: list[str], rows: pd.DataFrame, lang: str) -> str:
+    """ "e-learning: a single introductory e-learning course (Läkemedelsakademin)"."""
+    briefs = [brief for brief in rows.loc[row_ids, f"brief_{lang}"] if not pd.isna(brief) and brief]
+    label = _lower_first(mechanism_label(mechanism, lang))
+    return f"{label}: {'; '.join(briefs)}" if briefs else label
+
+
+def mechanism_text(
+    mechanisms: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
+) -> str:
+    """Markdown: how many mechanisms abroad, then Sweden's state for them, each count recorded
+    and each Swedish effort worded as what it is."""
+    summary = calc.mechanism_summary(mechanisms, countries)
+    scope = f"mechanism in {'|'.join(countries)} with status in_place|in_development"
+    abroad = claims.number(len(summary.abroad), lang, f"count:{MECHANISM_FILE}:{scope}")
+    lines = [
+        t(
+            "intl_mechanisms_headline",
+            lang,
+            abroad=abroad,
+            countries=countries_text(population, countries, lang),
+        )
+    ]
+    rows = mechanisms.set_index("id")
+    for status in STATUS_ORDER:
+        ids = summary.in_sweden[status]
+        if not ids:
+            continue
+        basis = f"count:{MECHANISM_FILE}:{scope}; Sweden {status}"
+        count = claims.number(len(ids), lang, basis)
+        items = "; ".join(_sweden_item(m, summary.deciding[m], rows, lang) for m in ids)
+        lines.append(f"- {t(f'intl_sweden_{status}', lang, count=count, items=items)}")
+    return "\n".join(lines)
+
+
+def has_status_in_sweden(mechanisms: pd.DataFrame, countries: list[str], status: str) -> bool:
+    """True when Sweden's state for some mechanism shown is ``status`` (the page then shows
+    the verdict behind it)."""
+    return bool(calc.mechanism_summary(mechanisms, countries).in_sweden[status])
+
+
+def _cell_notes(
+    mechanisms: pd.DataFrame, ids: list[str], facts: pd.DataFrame, lang: str
+) -> list[str]:
+    rows = mechanisms.set_index("id").loc[ids]
+    return [
+        f"{status_label(status, lang)}: {fill_facts(note, facts, lang)}"
+        for status, note in zip(rows["status"], localized(rows, "note", lang), strict=True)
+    ]
+
+
+def _mechanism_order(grid: pd.DataFrame) -> list[str]:
+    """Mechanisms with Sweden's weakest state first (the gaps on top), then schema order."""
+    sweden = grid[grid["place"] == HOME_COUNTRY].set_index("mechanism")["status"]
+    return sorted(
+        sweden.index, key=lambda m: (-STATUS_ORDER.index(sweden[m]), calc.MECHANISMS.index(m))
+    )
+
+
+def _wrap_lines(lines: list[str], width: int = 70) -> list[str]:
+    return ["<br>".join(textwrap.wrap(line, width)) for line in lines]
+
+
+def _colourscale() -> list[list[object]]:
+    """Flat colour bands, weakest status at 0."""
+    size, scale = len(STATUS_ORDER), []
+    for index, status in enumerate(reversed(STATUS_ORDER)):
+        scale += [
+            [index / size, STATUS_COLOURS[status]],
+            [(index + 1) / size, STATUS_COLOURS[status]],
+        ]
+    return scale
+
+
+def mechanism_chart(
+    mechanisms: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> go.Figure:
+    """A mechanism-by-place grid coloured by what the report says; hover gives its words.
+    A row filed under several countries has a column of its own."""
+    grid = calc.presence(mechanisms, countries)
+    order = _mechanism_order(grid)
+    shown = calc.places(mechanisms, countries)
+    rank = {status: len(STATUS_ORDER) - 1 - i for i, status in enumerate(STATUS_ORDER)}
+    cell = {(r.mechanism, r.place): r for r in grid.itertuples()}
+    z, text, hover = [], [], []
+    for mechanism in order:
+        rows = [cell[(mechanism, place)] for place in shown]
+        z.append([rank[r.status] for r in rows])
+        text.append(["<br>".join(textwrap.wrap(status_label(r.status, lang), 22)) for r in rows])
+        hover.append(
+            [
+                "<br>".join(
+                    _wrap_lines(
+                        [
+                            mechanism_label(mechanism, lang),
+                            *_cell_notes(mechanisms, r.ids, facts, lang),
+                        ]
+                    )
+                )
+                if r.ids
+                else f"{mechanism_label(mechanism, lang)}<br>{status_label(r.status, lang)}"
+                for r in rows
+            ]
+        )
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[
+                "<br>".join(textwrap.wrap(place_text(population, p, lang, short=True), 22))
+                for p in shown
+            ],
+            y=[mechanism_label(m, lang) for m in order],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            zmin=-0.5,
+            zmax=len(STATUS_ORDER) - 0.5,
+            colorscale=_colourscale(),
+            showscale=False,
+            xgap=3,
+            ygap=3,
+        )
+    )
+    base_layout(fig, t("intl_chart_mechanisms_title", lang))
+    fig.update_xaxes(side="top")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
+    fig.update_layout(height=140 + 46 * len(order), margin={"t": 130, "l": 20})
+    note = mechanism_note(mechanisms, lang, countries)
+    joint = [place_text(population, place, lang, short=True) for place in shown if ";" in place]
+    if joint:
+        note = f"{t('intl_joint_note', lang, places=', '.join(joint))} {note}"
+    return add_source_note(fig, note, width=150)
+
+
+def mechanism_table(
+    mechanisms: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> pd.DataFrame:
+    """Every cell of the grid that the report speaks to: where, what state, its words."""
+    rows = calc.shown_mechanism_rows(mechanisms, countries)
+    return pd.DataFrame(
+        {
+            t("intl_col_mechanism", lang): rows["mechanism"].map(
+                lambda m: mechanism_label(m, lang)
+            ),
+            t("intl_col_where", lang): rows["countries"].map(
+                lambda cell: place_text(population, calc.place_of(cell), lang)
+            ),
+            t("col_status", lang): rows["status"].map(lambda s: status_label(s, lang)),
+            t("intl_col_report_says", lang): [
+                fill_facts(note, facts, lang) for note in localized(rows, "note", lang)
+            ],
+            t("col_quote", lang): rows["quote"],
+        }
+    )
+
+
+def mechanism_note(mechanisms: pd.DataFrame, lang: str, countries: list[str]) -> str:
+    """Source note naming the sections the shown rows quote."""
+    return source_note(MECHANISM_FILE, calc.shown_mechanism_rows(mechanisms, countries), lang)
+
+
+# --- the initiatives table ------------------------------------------------------------------
+
+
+def fact_text(fact: Fact, lang: str) -> str:
+    """A fact with its qualifier and unit: "over 100 apprenticeship places", "up to 40%"."""
+    text = fact.display(lang)
+    return text if fact.unit == "%" else f"{text} {unit_label(fact.unit, lang)}"
+
+
+def _start_year(row: pd.Series) -> str:
+    if pd.isna(row["start_year"]):
+        return ""
+    year = int(row["start_year"])
+    return claims.record(str(year), year, f"data:{INITIATIVE_FILE}:{row['id']}:start_year")
+
+
+def _text(cell: object) -> str:
+    return "" if pd.isna(cell) else str(cell)
+
+
+def initiatives_table(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> pd.DataFrame:
+    """The chosen countries' initiatives in one comparable structure, one row each."""
+    chosen = calc.select_initiatives(initiatives, countries)
+    rows = [
+        {
+            t("col_country", lang): place_text(population, calc.place_of(row["countries"]), lang),
+            t("intl_col_initiative", lang): row[f"name_{lang}"],
+            t("intl_col_mechanisms", lang): ", ".join(
+                mechanism_label(m, lang) for m in calc.codes(row["mechanisms"])
+            ),
+            t("col_audience", lang): audience_text(row["audience"], lang),
+            t("col_start_year", lang): _start_year(row),
+            t("intl_col_lead_organisations", lang): _text(row["lead_organisations"]),
+            t("intl_col_scale", lang): (
+                ""
+                if pd.isna(row["scale_fact_id"])
+                else fact_text(get_fact(facts, row["scale_fact_id"]), lang)
+            ),
+            t("col_description", lang): fill_facts(row[f"description_{lang}"], facts, lang),
+        }
+        for _, row in chosen.iterrows()
+    ]
+    return pd.DataFrame(rows)
+
+
+def initiatives_note(initiatives: pd.DataFrame, lang: str, countries: list[str]) -> str:
+    """Source note for the rows of the chosen countries."""
+    return source_note(INITIATIVE_FILE, calc.select_initiatives(initiatives, countries), lang)
+
+
+# --- key figures and Swedish equivalents ------------------------------------------------------
+
+
+def population_text(population: pd.DataFrame, country: str, lang: str) -> str:
+    """ "about 67 million", recorded as resting on the population table."""
+    figure = calc.population_millions(population, country)
+    return t("intl_population_millions", lang, value=figure_text(figure, lang))
+
+
+def equivalent_text(figure: Figure, lang: str) -> str:
+    """The Swedish equivalent as the page states it: "at least about 15 apprenticeship places"."""
+    return figure_text(figure, lang)
+
+
+def key_figures_table(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+    normalise_by: str,
+) -> pd.DataFrame:
+    """The report's figures about the chosen countries; with ``normalise_by`` population,
+    the country's inhabitants and, for a count that may be scaled, Sweden at that rate."""
+    rows = []
+    for item in calc.initiative_figures(initiatives, facts, countries):
+        record = {
+            t("col_country", lang): place_text(population, item.place, lang),
+            t("col_figure", lang): item.fact.label(lang),
+            t("col_value", lang): item.fact.display(lang),
+            t("col_unit", lang): unit_label(item.fact.unit, lang),
+            t("intl_col_bound", lang): t(f"intl_bound_{item.fact.qualifier}", lang),
+        }
+        if normalise_by == "population":
+            record.update(_scaled_cells(item, population, lang))
+        rows.append(record)
+    return pd.DataFrame(rows)
+
+
+def _scaled_cells(
+    item: calc.InitiativeFigure, population: pd.DataFrame, lang: str
+) -> dict[str, str]:
+    inhabitants_col = t("intl_col_inhabitants", lang)
+    sweden_col = t("intl_col_sweden_equivalent", lang)
+    if item.fact.unit == "%" or ";" in item.place:
+        return {inhabitants_col: "", sweden_col: ""}
+    inhabitants = population_text(population, item.place, lang)
+    if not item.scalable:
+        return {inhabitants_col: inhabitants, sweden_col: t("intl_not_scaled", lang)}
+    figure = calc.sweden_equivalent(item.fact, population, item.place)
+    return {inhabitants_col: inhabitants, sweden_col: equivalent_text(figure, lang)}
+
+
+def equivalent_values(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> list[dict[str, str]]:
+    """The values of one sentence (``intl_equivalent_sentence``) per scaled count, its caveat
+    in the same sentence: "United Kingdom: over 100 apprenticeship places for about 67
+    million inhabitants. At the same rate per inhabitant, Sweden (about 10 million
+    inhabitants) would have at least about 15 … – an illustration only, …"."""
+    return [
+        {
+            "country": place_text(population, item.place, lang),
+            "fact": fact_text(item.fact, lang),
+            "inhabitants": population_text(population, item.place, lang),
+            "sweden": population_text(population, HOME_COUNTRY, lang),
+            "equivalent": equivalent_text(figure, lang),
+        }
+        for item, figure in calc.sweden_equivalents(initiatives, facts, population, countries)
+    ]
+
+
+def equivalents_table(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> pd.DataFrame:
+    """The Swedish equivalents with their formulas and inputs (the one derived-figures table)."""
+    pairs = calc.sweden_equivalents(initiatives, facts, population, countries)
+    return figures_table([figure for _, figure in pairs], lang)
+
+
+def _population_source(population: pd.DataFrame, country: str, lang: str) -> str:
+    row = population[population["country"] == country].iloc[0]
+    return t(
+        "intl_population_source",
+        lang,
+        country=country_names(population, [country], lang)[0],
+        organisation=row[f"agency_{lang}"],
+        date=str(row["reference_date"]),
+    )
+
+
+def population_note(population: pd.DataFrame, countries: list[str], lang: str) -> str:
+    """ "Population: reference/population.csv (population United Kingdom: ONS, 2021-06-30; …)".
+
+    ``countries`` are the countries whose population the page uses; Sweden's row, used for
+    every Swedish equivalent, is always named.
+    """
+    shown = [*[code for code in countries if code != HOME_COUNTRY], HOME_COUNTRY]
+    sources = "; ".join(_population_source(population, code, lang) for code in shown)
+    return t("intl_population_note", lang, sources=sources)
+
+
+def figures_note(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+    normalise_by: str,
+) -> str:
+    """Source note for the key figures (and the population table when normalising)."""
+    items = calc.initiative_figures(initiatives, facts, countries)
+    ids = [item.fact.id for item in items]
+    note = source_note("facts.csv", facts[facts["id"].isin(ids)], lang)
+    if normalise_by == "population":
+        used = [code for code in countries if code in {item.place for item in items}]
+        note = f"{note} {population_note(population, used, lang)}" if used else note
+    return note
+
+
+def equivalents_note(
+    initiatives: pd.DataFrame,
+    facts: pd.DataFrame,
+    population: pd.DataFrame,
+    lang: str,
+    countries: list[str],
+) -> str:
+    """Source note naming the facts rows and the population rows the equivalents use."""
+    pairs = calc.sweden_equivalents(initiatives, facts, population, countries)
+    rows = facts[facts["id"].isin([item.fact.id for item, _ in pairs])]
+    used = calc.scaled_countries(initiatives, facts, countries)
+    return f"{source_note('facts.csv', rows, lang)} {population_note(population, used, lang)}"
