@@ -1,7 +1,7 @@
 """The claims register: every number a page states, with what it rests on.
 
 Views write the numbers they show through :func:`number` or :func:`record` (``Fact.display``
-and ``Derived.display`` call it too), naming the basis: a fact, an assumption, a data
+and :mod:`atmp_lib.figure_views` call it too), naming the basis: a fact, an assumption, a data
 cell, a count of rows, a formula or a model output. Each page output carries the claims
 recorded since the previous output in its metadata, so the report run can collect them
 into a register and check that every number on a page is explained by one.

@@ -74,34 +74,3 @@ def get_fact(facts: pd.DataFrame, fact_id: str) -> Fact:
     if match.empty:
         raise KeyError(f"facts.csv has no row with id {fact_id!r}")
     return fact_from_row(match.iloc[0])
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A figure computed from transcribed facts, with its formula and inputs named."""
-
-    label_en: str
-    label_sv: str
-    value: float
-    formula: str
-    inputs: tuple[str, ...]
-    approximate: bool = False
-    unit: str = ""
-    assumption: str | None = None
-
-    def label(self, lang: str) -> str:
-        return self.label_sv if lang == "sv" else self.label_en
-
-    def display(self, lang: str, decimals: int = 1) -> str:
-        qualifier = "approx" if self.approximate else "exact"
-        text = format_fact(round(self.value, decimals), None, None, qualifier, lang)
-        if self.unit == "%":
-            text = text + ("%" if lang == "en" else "\u00a0%")
-        elif self.unit:
-            text = f"{text} {self.unit}"
-        return claims.record(text, self.value, f"derived:{self.formula}")
-
-
-def is_approximate(*facts: Fact) -> bool:
-    """A figure derived from any approximate, open-ended or range input is approximate."""
-    return any(fact.qualifier != "exact" for fact in facts)
