@@ -64,11 +64,6 @@ def unit_label(unit: str, lang: str) -> str:
     return t(f"unit_{slug}", lang)
 
 
-def format_percent(share: float, lang: str, decimals: int = 1) -> str:
-    """Write a percentage given on the 0-100 scale."""
-    return format_unit(format_number(share, lang, decimals), "%", lang)
-
-
 def source_note(table: str, frame, lang: str) -> str:
     """ "Source: facts.csv (002_….txt, section “Bakgrund”; …)" for the rows shown.
 
@@ -80,17 +75,3 @@ def source_note(table: str, frame, lang: str) -> str:
         t("source_section", lang, source=source, locator=locator) for source, locator in pairs
     )
     return t("source_note", lang, table=table, sources=sources)
-
-
-def format_formula(formula: str, lang: str) -> str:
-    """A formula written with the language's number marks.
-
-    Formulas are stored with a decimal point; their thousands are grouped with the narrow
-    no-break space that :func:`format_number` uses in Swedish (or, in older formulas, with
-    an English comma). English pages get "10,452,326" and "1.492"; Swedish pages get
-    "10 452 326" (narrow no-break spaces) and "1,492".
-    """
-    if check_lang(lang) == "en":
-        return re.sub(r"(?<=\d)\u202f(?=\d{3}(?!\d))", ",", formula)
-    grouped = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "\u202f", formula)
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", grouped)

@@ -45,10 +45,3 @@ def test_source_note_names_each_source_section_once() -> None:
     rows = pd.DataFrame({"source": ["a.txt", "a.txt", "b.txt"], "locator": ["X", "X", "Y"]})
     note = source_note("facts.csv", rows, "en")
     assert note == "Source: facts.csv (a.txt, section “X”; b.txt, section “Y”)"
-
-
-def test_format_formula_uses_the_swedish_decimal_mark() -> None:
-    from atmp_lib.formatting import format_formula
-
-    assert format_formula("1.492 × 10 452 326", "sv") == "1,492 × 10 452 326"
-    assert format_formula("1.492 × 3", "en") == "1.492 × 3"
