@@ -937,3 +937,14 @@ def test_check_text_says_whether_this_run_counts_ccrm_nordic(tables, base) -> No
                                "sv")  # fmt: skip
     assert "in this run it is off, so the figures below leave CCRM Nordic out" in off
     assert "i den här körningen är den påslagen" in on
+
+
+def test_need_text_says_what_growth_after_the_survey_adds(base, basis) -> None:
+    claims.take()
+    assert views.growth_sentence(base, basis, model.yearly(base, basis), "en") == ""
+    grown = base.replace(horizon_years=8, company_growth_beyond_survey_pct=5)
+    text = views.need_notes(grown, basis, model.yearly(grown, basis), "en")
+    added = 80 * (1.05 + 1.05**2 + 1.05**3 - 3)  # 2027-2029, on the stated 80 a year
+    assert (f"After 2026 the companies' yearly need is assumed to grow 5% a year faster than "
+            f"their stated rate, an assumption beyond the survey: {round(added)} of the need "
+            "up to 2029 comes from it.") in text  # fmt: skip

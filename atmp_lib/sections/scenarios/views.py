@@ -403,6 +403,34 @@ def need_values(scenario: Scenario, frame: pd.DataFrame, lang: str) -> dict[str,
     return values
 
 
+def need_notes(scenario: Scenario, basis: Basis, frame: pd.DataFrame, lang: str) -> str:
+    """Whether and from when CCRM Nordic counts; and, when the horizon runs past the survey
+    period with extra growth assumed, how much of the need that growth adds."""
+    return " ".join(
+        part for part in (ccrm_sentence(scenario, frame, lang),
+                          growth_sentence(scenario, basis, frame, lang)) if part
+    )  # fmt: skip
+
+
+def growth_sentence(scenario: Scenario, basis: Basis, frame: pd.DataFrame, lang: str) -> str:
+    """What the assumed growth after the survey period adds (empty when it adds nothing)."""
+    if scenario.horizon_years <= basis.need_period_years:
+        return ""
+    stated_rate = frame["need_companies"].iloc[0]
+    beyond = frame["need_companies"].sum() - stated_rate * scenario.horizon_years
+    if not round(beyond):
+        return ""
+    survey_last = scenario.first_year + basis.need_period_years - 1
+    return t(
+        "scen_growth_after_survey", lang,
+        survey_last_year=year_text(survey_last, "derived:first_year + survey_horizon_years - 1"),
+        pct=percent_text(scenario.company_growth_beyond_survey_pct, lang,
+                         "parameter:company_growth_beyond_survey_pct"),
+        beyond=people(beyond, lang, "model:need_companies:beyond_survey"),
+        last_year=year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
+    )  # fmt: skip
+
+
 def ccrm_sentence(scenario: Scenario, frame: pd.DataFrame, lang: str) -> str:
     """Whether and from when CCRM Nordic counts, and how much of its need falls inside."""
     if not scenario.ccrm_nordic_established:
