@@ -669,7 +669,7 @@ def test_papermill_cli_takes_numbers_and_the_unknown(tmp_path: Path) -> None:
 def test_papermill_cli_takes_the_companies_need(tmp_path: Path) -> None:
     text = run_papermill_cli(tmp_path, "-p", "need_companies", "450", "-p", "draws", "2000")
     assert "the companies' stated need comes to 90 people a year" in text
-    assert "up to 2026 the need adds up to 510" in text  # 450 + 60
+    assert "at these figures the need up to 2026 adds up to 510" in text  # 450 + 60
 
 
 @pytest.mark.slow
