@@ -626,7 +626,8 @@ def test_notebook_runs_a_named_scenario_in_swedish(tmp_path: Path) -> None:
     assert f"CCRM Nordic antas etableras och starta {year}" in text
     assert "Behov som de valda insatserna inte täcker" in text
     assert "Dagens utbildning i Sverige är okänd enligt källorna" in text
-    for english in ("What each option would add", "The named scenarios", "Assumptions the model"):
+    for english in ("What each training or recruitment option would add", "The named scenarios",
+                    "Assumptions the model"):
         assert english not in text
     cumulative = next(f for f in plotly_figures(target)
                       if "ackumulerat 2022" in f["layout"]["title"]["text"])  # fmt: skip
@@ -776,7 +777,12 @@ def test_uncovered_text_with_and_without_options(base: Scenario) -> None:
     projection = model.monte_carlo(on, basis, draws=500)
     left = model.end_of_horizon(projection)["cumulative_uncovered"][1]
     text = views.uncovered_text(projection, on, "en")
-    assert f"the need not covered by the chosen options is **{round(left)}**" in text
+    assert f"the need not covered is **{round(left)}**" in text
+    known = base.replace(domestic_training_per_year=12)  # no option, but something subtracted
+    text = views.uncovered_text(model.monte_carlo(known, basis, draws=500), known, "en")
+    assert "No option is chosen" not in text
+    assert "the capacity counted (the chosen options, and today's training if entered) would " \
+        "add 60" in text
 
 
 # --------------------------------------------------------------------------- one schema

@@ -590,8 +590,9 @@ def uncovered_values(projection: model.Projection, scenario: Scenario, lang: str
 
 
 def uncovered_text(projection: model.Projection, scenario: Scenario, lang: str) -> str:
-    """The uncovered need by the last year, with its percentiles (shorter with no option on)."""
-    options = bool(scenario.enabled_options)
+    """The uncovered need by the last year, with its percentiles (shorter when nothing is
+    subtracted: no option on and today's training not entered)."""
+    options = bool(scenario.enabled_options) or scenario.domestic_known
     values = uncovered_values(projection, scenario, lang, options)
     key = "scen_uncovered_text" if options else "scen_uncovered_text_none"
     return t(key, lang, **values)
