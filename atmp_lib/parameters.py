@@ -13,6 +13,12 @@ data package when a value is checked: ``fact:<id>`` (the fact's low and high),
 ``assumption:<id>`` (the row's ``low``/``high``, else its value) and
 ``enum:<table>.<field>`` (the field's allowed values, or list items, in
 ``datapackage.json``).
+
+A default that comes from the data is named by ``data_default`` (``fact:<id>``, the
+fact's central value; ``fact_low:<id>`` / ``fact_high:<id>``, the ends of a stated range;
+``assumption:<id>``, the row's value): the parameters cell then gives the literal None,
+which :func:`data_value` resolves. That None is distinct from the None of an ``optional``
+parameter, which means "not known" (``none_means``); a parameter cannot be both.
 """
 
 from __future__ import annotations
@@ -47,9 +53,12 @@ class Param:
 
     ``kind`` is str, int, float, bool or list (a list of str, each one of ``choices``).
     ``choices`` lists the allowed values (or items) or names them by ``enum:<table>.<field>``
-    (plus ``extra_choices``, e.g. "all"). ``low``/``high`` bound a number. ``optional``
-    allows None, which ``none_means`` explains. ``help`` is the English help text shown by
-    ``papermill --help-notebook`` and ``atmp-report list``.
+    (plus ``extra_choices``, e.g. "all"). ``low``/``high`` bound a number; ``discrete``
+    allows only those two ends (e.g. a rounding step of 50 or 100). ``optional`` allows
+    None, which ``none_means`` explains ("not known"). ``data_default`` names the data a
+    default comes from (see the module doc); None then stands for it. ``default`` is the
+    literal a parameters cell gives (None where the data gives it). ``help`` is the English
+    help text shown by ``papermill --help-notebook`` and ``atmp-report list``.
     """
 
     name: str
@@ -61,12 +70,30 @@ class Param:
     extra_choices: tuple[str, ...] = ()
     optional: bool = False
     none_means: str = ""
+    discrete: bool = False
+    data_default: str = ""
+    default: Any = None
+
+    def __post_init__(self) -> None:
+        if self.optional and self.data_default:
+            raise ValueError(
+                f"parameter {self.name!r}: None cannot mean both 'not known' (optional) and "
+                f"the default from the data ({self.data_default})"
+            )
+        if self.data_default and self.default is not None:
+            raise ValueError(f"parameter {self.name!r}: its default comes from the data "
+                             f"({self.data_default}); its literal default is None")  # fmt: skip
+
+    @property
+    def accepts_none(self) -> bool:
+        """None is allowed: "not known" (optional) or "the default from the data"."""
+        return self.optional or bool(self.data_default)
 
     @property
     def type_text(self) -> str:
         """The type as a parameters cell annotates it: ``int``, ``list[str]``, ``Optional[int]``."""
         name = "list[str]" if self.kind is list else self.kind.__name__
-        return f"Optional[{name}]" if self.optional else name
+        return f"Optional[{name}]" if self.accepts_none else name
 
     def bounds(self) -> tuple[float | None, float | None]:
         """(low, high) allowed, read from the data where a bound names a row."""
@@ -79,11 +106,16 @@ class Param:
             return (*self.extra_choices, *_enum(self.choices, str(data_dir())))
         return (*self.extra_choices, *self.choices)
 
-    def allowed(self) -> str:
-        """What the parameter accepts, in words: "an integer from 1 to 30"."""
+    def allowed(self, with_none: bool = True) -> str:
+        """What the parameter accepts, in words: "an integer from 1 to 30"; without
+        ``with_none``, leaving out what a None stands for."""
         text = self._allowed_kind()
+        if not with_none:
+            return text
         if self.optional:
             text += f", or null ({self.none_means or 'none'})"
+        elif self.data_default:
+            text += f", or null (the default from the data: {self.data_default})"
         return text
 
     def _allowed_kind(self) -> str:
@@ -97,6 +129,8 @@ class Param:
             return f"one of {', '.join(allowed)}" if allowed else "any text"
         low, high = self.bounds()
         kind = "an integer" if self.kind is int else "a number"
+        if self.discrete:
+            return f"{_number(low)} or {_number(high)}"
         if low is None and high is None:
             return kind
         if high is None:
@@ -106,7 +140,7 @@ class Param:
     def fault(self, value: Any) -> str | None:
         """What is wrong with a value (type, then allowed values), or None."""
         if value is None:
-            return None if self.optional else f"None is not allowed (allowed: {self.allowed()})"
+            return None if self.accepts_none else f"None is not allowed (allowed: {self.allowed()})"
         check = {bool: _bool_fault, str: _choice_fault, list: _list_fault}.get(self.kind)
         fault = check(self, value) if check else _number_fault(self, value)
         return f"{fault} (allowed: {self.allowed()})" if fault else None
@@ -143,6 +177,8 @@ def _number_fault(param: Param, value: Any) -> str | None:
         return f"{shown(value)} is not a finite number"
     low, high = param.bounds()
     if (low is not None and value < low) or (high is not None and value > high):
+        return f"{shown(value)} is out of range"
+    if param.discrete and value not in (low, high):
         return f"{shown(value)} is out of range"
     return None
 
@@ -202,6 +238,29 @@ def _missing(value: Any) -> bool:
             "",
         )
     )
+
+
+def data_value(param: Param, facts: Any, assumptions: Any) -> Any:
+    """The default the data gives a parameter (its ``data_default``), typed as the parameter:
+    a fact's central value or an end of its range, or an assumption row's value (a switch
+    is on when the value is not 0). ``facts``/``assumptions`` are the loaded tables."""
+    from atmp_lib.facts import get_fact
+
+    kind, _, row_id = param.data_default.partition(":")
+    if kind == "assumption":
+        rows = assumptions[assumptions["id"] == row_id]
+        if rows.empty:
+            raise KeyError(f"assumptions.csv has no row with id {row_id!r}")
+        value = float(rows.iloc[0]["value"])
+    elif kind in ("fact", "fact_low", "fact_high"):
+        fact = get_fact(facts, row_id)
+        value = {"fact": fact.central, "fact_low": fact.bounds[0], "fact_high": fact.bounds[1]}[
+            kind
+        ]
+    else:
+        raise ValueError(f"parameter {param.name!r}: data_default {param.data_default!r}: "
+                         "expected fact:, fact_low:, fact_high: or assumption:<id>")  # fmt: skip
+    return value != 0 if param.kind is bool else param.kind(value)
 
 
 @cache

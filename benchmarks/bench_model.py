@@ -14,7 +14,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from atmp_lib import datasets, model, scenario, scenario_views, widgets
+from atmp_lib import datasets
+from atmp_lib.sections.scenarios import model, scenario, views, widgets
 
 MC_DRAWS = 100_000
 MC_TARGET_MS = 1000
@@ -56,7 +57,7 @@ def monte_carlo_run(base: scenario.Scenario, basis: scenario.Basis) -> Callable[
 def explorer_update(base: scenario.Scenario, basis: scenario.Basis) -> Callable[[int], None]:
     """Change the companies' need in the explorer: model and sensitivity view re-run, the
     three charts replaced."""
-    note = scenario_views.model_source_note(datasets.load("facts"), "en")
+    note = views.model_source_note(datasets.load("facts"), "en")
     explorer = widgets.ScenarioExplorer(
         base.replace(draws=UPDATE_DRAWS), basis, "en", note, base=base
     )

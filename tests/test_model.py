@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from atmp_lib import model, scenario
 from atmp_lib.facts import get_fact
-from atmp_lib.scenario import Basis, Scenario
+from atmp_lib.sections.scenarios import model, scenario
+from atmp_lib.sections.scenarios.parameters import BY_NAME
+from atmp_lib.sections.scenarios.scenario import Basis, Scenario
 
 #: Periods and populations unlike the shipped ones, so that a wrong period or a swapped
 #: population shows in the numbers.
@@ -56,10 +57,23 @@ def test_defaults_reproduce_the_stated_need_over_the_survey_period(base, basis, 
     assert point(base, basis).series("cumulative_need")[0, -1] == pytest.approx(stated)
 
 
-def test_extra_growth_compounds_the_companies_need_only(base: Scenario) -> None:
-    grown = point(base.replace(company_extra_growth_pct=10))
-    assert sector(grown, "companies") == pytest.approx([100 * 1.1**k for k in range(5)])
+def test_extra_growth_applies_only_after_the_survey_period(base: Scenario) -> None:
+    grown = point(base.replace(company_growth_beyond_survey_pct=10))  # fixture period: 4 years
+    assert sector(grown, "companies") == pytest.approx([100, 100, 100, 100, 110])
     assert sector(grown, "healthcare").tolist() == [15.0] * 5
+    longer = point(base.replace(company_growth_beyond_survey_pct=10, horizon_years=7))
+    assert sector(longer, "companies")[4:] == pytest.approx([110, 121, 133.1])
+
+
+def test_extra_growth_leaves_the_companies_stated_need_as_stated(base, basis, facts) -> None:
+    """At the top of its range the lever changes nothing within the survey's five years: the
+    companies' "ca 400" stands (it was 488 when the growth ran inside the period)."""
+    top = base.replace(
+        company_growth_beyond_survey_pct=BY_NAME["company_growth_beyond_survey_pct"].param.bounds()[1]
+    )
+    stated = get_fact(facts, "need_companies").value
+    assert sector(point(top, basis), "companies").sum() == pytest.approx(stated)
+    assert model.company_growth(top, basis).tolist() == [1.0] * 5
 
 
 def test_ccrm_nordic_counts_only_if_established(base: Scenario) -> None:
@@ -114,7 +128,7 @@ def test_training_options_add_their_size_from_their_start(base, option, size, la
 
 def test_recruitment_abroad_is_a_share_of_the_companies_need_only(base: Scenario) -> None:
     on = base.replace(recruited_abroad_enabled=True, recruited_abroad_share=20,
-                      recruited_abroad_start_lag_years=1, company_extra_growth_pct=5)
+                      recruited_abroad_start_lag_years=1, company_growth_beyond_survey_pct=5)
     projection = point(on)
     companies = sector(projection, "companies")
     assert source(projection, "recruited_abroad")[0] == 0
@@ -260,9 +274,9 @@ def test_over_500_is_reachable_without_ccrm_only_near_the_top_of_the_band(base, 
 
 def test_tornado_varies_one_input_at_a_time_across_its_declared_range(base, basis) -> None:
     on = base.with_every_option()
-    frame = model.tornado(on, basis, scenario.sensitivity_ranges(on)).set_index("input")
+    frame = model.tornado(on, basis, scenario.sensitivity_ranges(on, basis)).set_index("input")
     row = frame.loc["degree_modules_graduates_per_year"]
-    low, high = scenario.SPECS["degree_modules_graduates_per_year"].bounds()
+    low, high = BY_NAME["degree_modules_graduates_per_year"].param.bounds()
     assert (row["low"], row["high"]) == (low, high)
     running = 5 - on.degree_modules_start_lag_years
     base_value = model.cumulative_uncovered(on, basis)
@@ -275,7 +289,7 @@ def test_tornado_varies_one_input_at_a_time_across_its_declared_range(base, basi
 
 def test_tornado_is_ranked_by_swing(base: Scenario, basis: Basis) -> None:
     on = base.with_every_option().replace(ccrm_nordic_established=True)
-    frame = model.tornado(on, basis, scenario.sensitivity_ranges(on))
+    frame = model.tornado(on, basis, scenario.sensitivity_ranges(on, basis))
     assert frame["swing"].is_monotonic_decreasing
     assert frame["swing"].iloc[0] > frame["swing"].iloc[-1]
     assert model.CCRM_NEED in set(frame["input"])
@@ -284,14 +298,24 @@ def test_tornado_is_ranked_by_swing(base: Scenario, basis: Basis) -> None:
 def test_tornado_leaves_out_options_switched_off_and_ccrm_when_not_established(
     base: Scenario, basis: Basis
 ) -> None:
-    frame = model.tornado(base, basis, scenario.sensitivity_ranges(base))
-    assert set(frame["input"]) == {"need_companies", "need_healthcare",
-                                   "company_extra_growth_pct"}  # fmt: skip
+    frame = model.tornado(base, basis, scenario.sensitivity_ranges(base, basis))
+    assert set(frame["input"]) == {"need_companies", "need_healthcare"}
     apprentices = base.replace(apprenticeship_enabled=True)
-    inputs = set(model.tornado(apprentices, basis, scenario.sensitivity_ranges(apprentices))
+    inputs = set(model.tornado(apprentices, basis, scenario.sensitivity_ranges(apprentices, basis))
                  ["input"])  # fmt: skip
     assert {"apprenticeship_uk_places", "apprenticeship_start_lag_years"} <= inputs
     assert "degree_modules_graduates_per_year" not in inputs
+
+
+def test_growth_after_the_survey_is_ranked_only_when_the_horizon_runs_past_it(base, basis) -> None:
+    assert "company_growth_beyond_survey_pct" not in scenario.sensitivity_ranges(base, basis)
+    forced = model.tornado(base, basis, {"company_growth_beyond_survey_pct": (0, 10)})
+    assert forced.set_index("input").loc["company_growth_beyond_survey_pct", "swing"] == 0
+    longer = base.replace(horizon_years=8)
+    frame = model.tornado(longer, basis, scenario.sensitivity_ranges(longer, basis))
+    row = frame.set_index("input").loc["company_growth_beyond_survey_pct"]
+    per_year = base.need_companies / basis.need_period_years
+    assert row["swing"] == pytest.approx(per_year * (0.1 + 0.21 + 0.331))  # years 6 to 8
 
 
 def test_tornado_ranges_of_ca_figures_follow_the_reading(base: Scenario, basis: Basis) -> None:

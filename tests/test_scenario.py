@@ -16,14 +16,23 @@ import papermill
 import pytest
 import yaml
 
-from atmp_lib import claims, datasets, model, params, scenario
-from atmp_lib import scenario_views as views
+from atmp_lib import claims, datasets, parameters, params
 from atmp_lib.engine import cli
 from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
 from atmp_lib.i18n import LANGUAGES, label_rows
 from atmp_lib.paths import Project, notebooks_dir, params_dir, working_on
-from atmp_lib.scenario import FIELD_NAMES, OPTIONS, SPECS, Scenario
+from atmp_lib.sections import common
+from atmp_lib.sections.scenarios import model, scenario, views
+from atmp_lib.sections.scenarios.parameters import (
+    BY_NAME,
+    FIELD_NAMES,
+    FIELDS,
+    GROUPS,
+    OPTIONS,
+    READINGS,
+)
+from atmp_lib.sections.scenarios.scenario import Scenario
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = notebooks_dir() / "05_scenarios.ipynb"
@@ -31,7 +40,11 @@ NAMED = (
     "baseline", "ccrm_nordic", "apprenticeship", "degree_modules", "training_centre",
     "recruited_abroad", "all_options",
 )  # fmt: skip
-SCENARIO_MODULES = ("scenario.py", "model.py", "widgets.py", "scenario_views.py")
+SECTION = "atmp_lib/sections/scenarios"
+SCENARIO_MODULES = tuple(f"{SECTION}/{name}.py" for name in (
+    "parameters", "scenario", "model", "views", "widgets"))  # fmt: skip
+#: The modules the section's code used to live in (removed, not wrapped).
+OLD_MODULES = ("scenario.py", "model.py", "widgets.py", "scenario_views.py")
 #: Removed with the proxy that counted job advertisements as people trained.
 REMOVED_ASSUMPTIONS = ("on_the_job_share_of_job_ads", "on_the_job_enabled_baseline")
 
@@ -44,6 +57,15 @@ def tables():
 @pytest.fixture(scope="module")
 def base(tables) -> Scenario:
     return scenario.default_scenario(*tables)
+
+
+@pytest.fixture(scope="module")
+def basis():
+    return scenario.load_basis()
+
+
+def param(name: str) -> parameters.Param:
+    return BY_NAME[name].param
 
 
 def assumption_row(assumptions, assumption_id: str):
@@ -64,18 +86,28 @@ def test_need_defaults_are_the_stated_figures(tables, base: Scenario) -> None:
 
 def test_lever_defaults_come_from_assumptions(tables, base: Scenario) -> None:
     _, assumptions = tables
-    for name, spec in SPECS.items():
-        kind, _, row = spec.default.partition(":")
+    for field in FIELDS:
+        kind, _, row = field.param.data_default.partition(":")
         if kind == "assumption":
             value = assumption_row(assumptions, row)["value"]
-            expected = value != 0 if spec.kind is bool else spec.kind(value)
-            assert getattr(base, name) == expected, name
+            expected = value != 0 if field.kind is bool else field.kind(value)
+            assert getattr(base, field.name) == expected, field.name
 
 
 def test_todays_domestic_training_has_no_default(tables, base: Scenario) -> None:
-    assert base.domestic_training_per_year is None
-    origin = scenario.default_sources(*tables)["domestic_training_per_year"]
-    assert (origin.value, origin.kind, origin.ids) == (None, "unknown", ())
+    assert base.domestic_training_per_year is None and not base.domestic_known
+    origin = scenario.default_origins(*tables)["domestic_training_per_year"]
+    assert (origin.value, origin.kind) == (None, "unknown")
+    assert param("domestic_training_per_year").optional
+    assert not param("domestic_training_per_year").data_default
+
+
+def test_none_means_the_data_default_or_unknown_never_both() -> None:
+    with pytest.raises(ValueError, match="cannot mean both"):
+        parameters.Param("x", float, "x", optional=True, data_default="fact:need_companies")
+    from_data = {f.name for f in FIELDS if f.param.data_default}
+    unknown = {f.name for f in FIELDS if f.param.optional}
+    assert unknown == {"domestic_training_per_year"} and not from_data & unknown
 
 
 def test_baseline_counts_no_ccrm_nordic_and_no_option(base: Scenario) -> None:
@@ -83,24 +115,28 @@ def test_baseline_counts_no_ccrm_nordic_and_no_option(base: Scenario) -> None:
     assert base.enabled_options == ()
 
 
+def refs_of(field) -> tuple:
+    return field.param.data_default, field.param.low, field.param.high
+
+
 def test_job_advertisements_are_no_longer_a_proxy_for_training(tables) -> None:
     facts, assumptions = tables
     assert not set(REMOVED_ASSUMPTIONS) & set(assumptions["id"])
-    used = {ref for spec in SPECS.values() for ref in (spec.default, spec.low, spec.high)}
+    used = {ref for field in FIELDS for ref in refs_of(field)}
     assert not any("job_ads" in str(ref) for ref in used)
 
 
 def test_every_default_and_range_names_an_existing_row(tables) -> None:
     facts, assumptions = tables
     known = {f"fact:{i}" for i in facts["id"]} | {f"assumption:{i}" for i in assumptions["id"]}
-    for name, spec in SPECS.items():
-        kind, _, row = spec.default.partition(":")
+    for field in FIELDS:
+        kind, _, row = field.param.data_default.partition(":")
         if kind.startswith("fact"):
-            assert f"fact:{row}" in known, name
+            assert f"fact:{row}" in known, field.name
         elif kind == "assumption":
-            assert f"assumption:{row}" in known, name
-        for bound in (spec.low, spec.high):
-            assert not isinstance(bound, str) or bound in known, (name, bound)
+            assert f"assumption:{row}" in known, field.name
+        for bound in (field.param.low, field.param.high):
+            assert not isinstance(bound, str) or bound in known, (field.name, bound)
 
 
 def test_every_lever_row_has_a_range_around_its_value_and_a_reason(tables) -> None:
@@ -111,7 +147,7 @@ def test_every_lever_row_has_a_range_around_its_value_and_a_reason(tables) -> No
             assert len(row[f"rationale_{lang}"]) > 40, row["id"]
         if not pd.isna(row["low"]):  # a range is given
             assert row["low"] <= row["value"] <= row["high"], row["id"]
-    levers = [n for n, s in SPECS.items() if s.sensitivity]
+    levers = [field.name for field in FIELDS if field.sensitivity]
     assert levers and all(scenario.range_sources(n) for n in levers)
 
 
@@ -122,11 +158,17 @@ def test_band_assumption_keeps_its_meaning_for_the_survey(tables) -> None:
     assert "±" in row["rationale_en"] and "ca" in row["rationale_en"]
 
 
-def test_ccrm_rationale_no_longer_claims_the_total_needs_it(tables) -> None:
+def test_ccrm_nordic_is_the_reports_one_switch(tables, base: Scenario) -> None:
+    """The page counts the proposed CCRM Nordic by the switch the survey page reads too,
+    not by a baseline row of its own."""
     _, assumptions = tables
-    rationale = assumption_row(assumptions, "ccrm_established_baseline")["rationale_en"]
-    assert "holds only" not in rationale
-    assert "om det etableras" in rationale and "föreslagna" in rationale
+    assert "ccrm_established_baseline" not in set(assumptions["id"])
+    assert param("ccrm_nordic_established") is common.CCRM_NORDIC_ESTABLISHED
+    assert parameters.schema("scenarios")["ccrm_nordic_established"] is (
+        common.CCRM_NORDIC_ESTABLISHED)
+    assert base.ccrm_nordic_established is common.CCRM_NORDIC_ESTABLISHED.default is False
+    sections, _ = params.load_sections(notebooks_dir(), PROJECT_ROOT)
+    assert params.validate_values({"ccrm_nordic_established": True}, sections, "x") == []
 
 
 # --------------------------------------------------------------------------- validation
@@ -158,7 +200,8 @@ def test_missing_key_is_rejected_unless_the_mapping_is_partial(base: Scenario) -
     mapping = base.to_mapping()
     del mapping["seed"]
     assert scenario.validate_scenario_mapping(mapping, "f.yaml") == [
-        "f.yaml: missing parameter 'seed' (allowed: an integer of 0 or more)"
+        "f.yaml: missing parameter 'seed' (allowed: an integer from 0 to 4294967295, or null "
+        "(the default from the data: assumption:monte_carlo_seed))"
     ]
     assert scenario.validate_scenario_mapping({"seed": 3}, "f.yaml", partial=True) == []
 
@@ -169,19 +212,21 @@ def test_missing_key_is_rejected_unless_the_mapping_is_partial(base: Scenario) -
         ("horizon_years", 40, "40 is out of range (allowed: an integer from 1 to 30)"),
         ("horizon_years", 5.5, "5.5 is not an integer (allowed: an integer from 1 to 30)"),
         ("need_companies", "ca 400", "'ca 400' is not a number"),
-        ("need_companies", None, "null is not allowed (allowed: a number from 0 to 2000)"),
+        ("need_companies", None, "None is not resolved to the default from the data "
+                                 "(fact:need_companies)"),
         ("ccrm_nordic_established", "yes", "'yes' is not true or false"),
-        ("recruited_abroad_share", 50, "50 is out of range (allowed: a number from 5 to 30)"),
+        ("recruited_abroad_share", 50, "50 is out of range (allowed: a number from 5 to 30,"),
         ("degree_modules_graduates_per_year", 60,
-         "60 is out of range (allowed: an integer from 10 to 50)"),
+         "60 is out of range (allowed: an integer from 10 to 50,"),
         ("apprenticeship_uk_places", 90,
-         "90 is out of range (allowed: an integer from 100 to 150)"),
-        ("rounding_step_companies", 75, "75 is out of range (allowed: 50 or 100)"),
+         "90 is out of range (allowed: an integer from 100 to 150,"),
+        ("rounding_step_companies", 75, "75 is out of range (allowed: 50 or 100, or null"),
         ("approx_reading", "median", "'median' is not allowed (allowed: one of band, rounded)"),
         ("domestic_training_per_year", -3,
-         "-3 is out of range (allowed: a number from 0 to 500, or null (not known))"),
-        ("draws", 0, "0 is out of range (allowed: an integer from 1 to 1000000)"),
-        ("seed", -1, "-1 is out of range (allowed: an integer of 0 or more)"),
+         "-3 is out of range (allowed: a number from 0 to 500, or null (not known from the "
+         "sources))"),
+        ("draws", 0, "0 is out of range (allowed: an integer from 1 to 1000000"),
+        ("seed", -1, "-1 is out of range (allowed: an integer from 0 to 4294967295"),
         ("approx_band_pct", float("nan"), "nan is not a finite number"),
     ],
 )  # fmt: skip
@@ -192,12 +237,16 @@ def test_wrong_values_are_rejected_with_the_allowed_range(base, name, value, exp
 
 
 def test_none_is_allowed_only_where_declared(base: Scenario) -> None:
-    optional = {name for name, spec in SPECS.items() if spec.optional}
-    assert optional == {"domestic_training_per_year"}
     assert base.replace(domestic_training_per_year=None).domestic_training_per_year is None
     assert base.replace(domestic_training_per_year=12).domestic_training_per_year == 12.0
-    for name in sorted(set(FIELD_NAMES) - optional):
-        assert scenario.value_fault(name, None), name
+    for field in FIELDS:  # a file may give None for a default from the data, nothing else
+        fault = field.param.fault(None)
+        assert (fault is None) == field.param.accepts_none, field.name
+        if field.param.data_default:
+            with pytest.raises(ParameterError, match="not resolved"):
+                base.replace(**{field.name: None})
+    settings = {f.name for f in FIELDS if not f.param.accepts_none}
+    assert settings == {"horizon_years", "ccrm_nordic_established", "approx_reading"}
 
 
 def test_ranges_are_read_from_the_data(data_copy: Path, monkeypatch, base: Scenario) -> None:
@@ -211,10 +260,10 @@ def test_ranges_are_read_from_the_data(data_copy: Path, monkeypatch, base: Scena
         writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    assert scenario.value_fault("degree_modules_graduates_per_year", 60)
+    assert param("degree_modules_graduates_per_year").fault(60)
     with working_on(Project(data_copy.parent)):
-        assert scenario.value_fault("degree_modules_graduates_per_year", 60) is None
-        assert SPECS["degree_modules_graduates_per_year"].bounds() == (10, 70)
+        assert param("degree_modules_graduates_per_year").fault(60) is None
+        assert param("degree_modules_graduates_per_year").bounds() == (10, 70)
 
 
 def test_ccrm_range_is_the_one_the_report_states(tables, base: Scenario) -> None:
@@ -223,7 +272,8 @@ def test_ccrm_range_is_the_one_the_report_states(tables, base: Scenario) -> None
     problems = scenario.validate_scenario_mapping(mapping_of(base, ccrm_need_high=too_high), "f")
     assert problems == [
         f"f: parameter 'ccrm_need_high': {too_high} is out of range "
-        f"(allowed: a number from {low:g} to {high:g})"
+        f"(allowed: a number from {low:g} to {high:g}, or null (the default from the data: "
+        "fact_high:need_ccrm_nordic))"
     ]
 
 
@@ -246,10 +296,11 @@ def test_project_validation_applies_the_declared_ranges(base: Scenario) -> None:
         {"ccrm_need_low": 120, "horizon_years": 40, "recruited_abroad_share": 50}, sections, "x"
     )
     assert problems == [
-        "x: parameter 'ccrm_need_low': 120 is out of range (allowed: a number from 50 to 100)",
+        "x: parameter 'ccrm_need_low': 120 is out of range (allowed: a number from 50 to 100, "
+        "or null (the default from the data: fact_low:need_ccrm_nordic))",
         "x: parameter 'horizon_years': 40 is out of range (allowed: an integer from 1 to 30)",
         "x: parameter 'recruited_abroad_share': 50 is out of range (allowed: a number from 5 "
-        "to 30)",
+        "to 30, or null (the default from the data: assumption:recruited_abroad_share))",
     ]
     assert params.validate_values({"ccrm_need_low": 90, "ccrm_need_high": 60}, sections, "x") == [
         "x: parameter 'ccrm_need_low': 90 is above 'ccrm_need_high' (60) (allowed: low <= high)"
@@ -258,16 +309,49 @@ def test_project_validation_applies_the_declared_ranges(base: Scenario) -> None:
 
 def test_from_parameters_reads_the_fields_from_a_namespace(base: Scenario) -> None:
     namespace = {**base.to_mapping(), "lang": "sv", "facts": object()}
-    assert scenario.from_parameters(namespace, "cell") == base
+    assert scenario.from_parameters(namespace, "cell", base) == base
 
 
-def test_sensitivity_ranges_are_the_declared_ranges_of_active_levers(base: Scenario) -> None:
-    assert set(scenario.sensitivity_ranges(base)) == {"company_extra_growth_pct"}
+def test_none_in_the_parameters_cell_is_the_default_from_the_data(base: Scenario) -> None:
+    cell, _ = params.parse_parameters(views.parameters_cell(
+        scenario.default_origins(*datasets_tables()), datasets.load("facts")), "cell")
+    namespace = {name: p.default for name, p in cell.items()}
+    assert namespace["need_companies"] is None and namespace["recruited_abroad_share"] is None
+    assert scenario.from_parameters(namespace, "cell", base) == base
+    chosen = scenario.from_parameters({**namespace, "need_companies": 450,
+                                       "domestic_training_per_year": 12}, "cell", base)
+    assert (chosen.need_companies, chosen.domestic_training_per_year) == (450.0, 12.0)
+    assert chosen.need_healthcare == base.need_healthcare  # still the data's
+
+
+def test_defaults_follow_the_data_without_touching_the_notebook(data_copy: Path) -> None:
+    path = data_copy / "assumptions.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("recruited_abroad_share,"))
+    path.write_text(text.replace(row, row.replace("recruited_abroad_share,15,",
+                                                  "recruited_abroad_share,20,")),
+                    encoding="utf-8")  # fmt: skip
+    facts, assumptions = datasets.load("facts", data_copy), datasets.load("assumptions", data_copy)
+    moved = scenario.default_scenario(facts, assumptions)
+    assert moved.recruited_abroad_share == 20.0
+    namespace = {"recruited_abroad_share": None, "need_companies": None}
+    assert scenario.from_parameters(namespace | moved.to_mapping() | namespace, "cell",
+                                    moved).recruited_abroad_share == 20.0  # fmt: skip
+
+
+def datasets_tables():
+    return datasets.load("facts"), datasets.load("assumptions")
+
+
+def test_sensitivity_ranges_are_the_declared_ranges_of_active_levers(base, basis) -> None:
+    assert scenario.sensitivity_ranges(base, basis) == {}
+    longer = base.replace(horizon_years=8)
+    assert set(scenario.sensitivity_ranges(longer, basis)) == {"company_growth_beyond_survey_pct"}
     every = base.with_every_option().replace(ccrm_nordic_established=True)
-    ranges = scenario.sensitivity_ranges(every)
-    assert ranges["training_centre_trained_per_year"] == SPECS[
+    ranges = scenario.sensitivity_ranges(every, basis)
+    assert ranges["training_centre_trained_per_year"] == param(
         "training_centre_trained_per_year"
-    ].bounds()
+    ).bounds()
     assert {f"{option}_start_lag_years" for option in OPTIONS} <= set(ranges)
     assert "ccrm_start_lag_years" in ranges
 
@@ -299,7 +383,8 @@ def test_named_scenarios_are_the_baseline_with_what_their_names_say(base: Scenar
 
 def test_overrides_apply_to_the_baseline_of_the_data(tmp_path: Path, base: Scenario) -> None:
     path = tmp_path / "mine.yaml"
-    path.write_text("training_centre_enabled: true\ndomestic_training_per_year: 12\n")
+    path.write_text("training_centre_enabled: true\ndomestic_training_per_year: 12\n"
+                    "need_healthcare: null\n")  # null: the default from the data
     loaded = scenario.load_scenario(path)
     assert loaded == base.replace(training_centre_enabled=True, domestic_training_per_year=12)
     other_base = base.replace(need_companies=500)
@@ -319,21 +404,23 @@ def test_project_validation_names_file_parameter_and_range(tmp_path: Path) -> No
     sections, _ = params.load_sections(notebooks_dir(), PROJECT_ROOT)
     problems = params.validate_values(
         {"training_centre_trained_per_year": 90, "domestic_training_per_year": None,
-         "need_companies": None}, sections, "params/x.yaml",
+         "need_companies": None, "approx_reading": None}, sections, "params/x.yaml",
     )  # fmt: skip
     assert problems == [
         "params/x.yaml: parameter 'training_centre_trained_per_year': 90 is out of range "
-        "(allowed: an integer from 10 to 40)",
-        "params/x.yaml: parameter 'need_companies': null is not allowed (allowed: a number from "
-        "0 to 2000)",
+        "(allowed: an integer from 10 to 40, or null (the default from the data: "
+        "assumption:training_centre_trained_per_year))",
+        "params/x.yaml: parameter 'approx_reading': None is not allowed (allowed: one of band, "
+        "rounded)",
     ]
 
 
 def test_save_writes_only_what_differs_and_loads_back(tmp_path: Path, base: Scenario) -> None:
-    changed = base.replace(apprenticeship_enabled=True, company_extra_growth_pct=2.5)
+    changed = base.replace(apprenticeship_enabled=True, company_growth_beyond_survey_pct=2.5)
     path = scenario.save_scenario(changed, tmp_path / "mine.yaml", base, comment="two\nlines")
     text = path.read_text(encoding="utf-8")
-    assert text == "# two\n# lines\ncompany_extra_growth_pct: 2.5\napprenticeship_enabled: true\n"
+    assert text == ("# two\n# lines\ncompany_growth_beyond_survey_pct: 2.5\n"
+                    "apprenticeship_enabled: true\n")  # fmt: skip
     assert scenario.load_scenario(path) == changed
     empty = scenario.save_scenario(base, tmp_path / "same.yaml", base)
     assert scenario.read_overrides(empty) == {}
@@ -389,8 +476,7 @@ def test_scenario_path_adds_the_suffix(tmp_path: Path) -> None:
 
 def used_label_ids() -> set[str]:
     """Label ids written literally in the scenario modules and the notebook, plus families."""
-    lib = PROJECT_ROOT / "atmp_lib"
-    texts = [(lib / module).read_text(encoding="utf-8") for module in SCENARIO_MODULES]
+    texts = [(PROJECT_ROOT / module).read_text(encoding="utf-8") for module in SCENARIO_MODULES]
     texts.append(NOTEBOOK.read_text(encoding="utf-8"))
     literal = {
         m for text in texts for m in re.findall(r'"((?:scen|param|group)_[a-z0-9_]+)"', text)
@@ -398,12 +484,14 @@ def used_label_ids() -> set[str]:
     checks = {f"scen_check_{r}_{v}" for r in ("band", "rounded") for v in ("holds", "top", "short")}
     families = (
         {f"param_{name}" for name in FIELD_NAMES}
-        | {f"group_{group}" for group in scenario.GROUPS}
+        | {f"group_{group}" for group in GROUPS}
         | {f"scen_q_{q}" for q in model.QUANTITIES}
         | {f"scen_sector_{s}" for s in model.SECTORS}
         | {f"scen_option_{option}" for option in model.SOURCES}
-        | {f"scen_origin_{kind}" for kind in ("fact", "assumption", "setting", "unknown")}
-        | {f"scen_reading_{reading}" for reading in scenario.READINGS}
+        | {f"scen_origin_{kind}" for kind in ("fact", "assumption", "setting", "unknown",
+                                              "end_low", "end_high")}  # fmt: skip
+        | {f"scen_check_ccrm_{state}" for state in ("on", "off")}
+        | {f"scen_reading_{reading}" for reading in READINGS}
         | {f"scen_name_{name}" for name in NAMED}
         | {f"scen_opt_col_{c}" for c in ("option", "on", "adds", "range", "from")}
         | {f"scen_tornado_col_{c}" for c in ("input", "range", "at_low", "at_high", "swing")}
@@ -457,35 +545,47 @@ def test_labels_use_the_seeds_terms() -> None:
 # --------------------------------------------------------------------------- notebook
 
 
-def test_notebook_parameters_cell_is_generated_from_the_specs(base: Scenario) -> None:
+def test_notebook_parameters_cell_is_written_from_the_declarations(tables) -> None:
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     (cell,) = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
-    assert "".join(cell["source"]) == scenario.parameters_cell(base)
+    facts, assumptions = tables
+    assert "".join(cell["source"]) == views.parameters_cell(
+        scenario.default_origins(facts, assumptions), facts
+    )
     found, problems = params.read_parameters_cell(NOTEBOOK, "05_scenarios.ipynb")
     assert problems == []
-    assert {n: p.default for n, p in found.items() if n != "lang"} == base.to_mapping() | {
-        name: float(value) for name, value in base.to_mapping().items()
-        if SPECS[name].kind is float and value is not None
-    }  # fmt: skip
-    assert found["domestic_training_per_year"].type_name == "Optional[float]"
-    assert found["need_companies"].type_name == "float"
+    assert list(found) == ["lang", *FIELD_NAMES]
+    for field in FIELDS:  # literals only: None where the data (or nobody) gives the default
+        assert found[field.name].default == field.param.default, field.name
+        assert found[field.name].type_name == field.param.type_text, field.name
+    assert found["need_companies"].default is None
+    assert found["need_companies"].type_name == "Optional[float]"
+    assert found["horizon_years"].default == 5 and found["horizon_years"].type_name == "int"
 
 
 def test_papermill_help_shows_types_and_help() -> None:
     inferred = papermill.inspect_notebook(str(NOTEBOOK))
+    assert set(inferred) == {"lang", *FIELD_NAMES}
     domestic = inferred["domestic_training_per_year"]
     assert (domestic["inferred_type_name"], domestic["default"]) == ("Optional[float]", "None")
-    assert "not known from the sources" in domestic["help"]
-    assert inferred["recruited_abroad_share"]["inferred_type_name"] == "float"
+    assert "None: not known from the sources (no default)" in domestic["help"]
+    companies = inferred["need_companies"]
+    assert (companies["inferred_type_name"], companies["default"]) == ("Optional[float]", "None")
+    assert "None: the default from the data, 400 (fact need_companies: “ca 400”)" in (
+        companies["help"])
     assert "from 5 to 30" in inferred["recruited_abroad_share"]["help"]
-    assert set(inferred) == {"lang", *FIELD_NAMES}
+    assert inferred["horizon_years"]["inferred_type_name"] == "int"
+    for name, found in inferred.items():
+        assert found["help"].startswith(parameters.schema("scenarios")[name].help), name
 
 
 def test_report_list_shows_the_declared_types(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--root", str(PROJECT_ROOT), "list"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"domestic_training_per_year\s+Optional\[float\]\s+= None", out)
-    assert re.search(r"apprenticeship_uk_places\s+int\s+= 100\b", out)
+    assert re.search(r"apprenticeship_uk_places\s+Optional\[int\]\s+= None", out)
+    assert "or null (the default from the data: fact:uk_apprenticeship_places)" in out
+    assert re.search(r"ccrm_nordic_established\s+bool\s+= False", out)
 
 
 def outputs_text(path: Path) -> str:
@@ -526,7 +626,8 @@ def test_notebook_runs_a_named_scenario_in_swedish(tmp_path: Path) -> None:
     assert f"CCRM Nordic antas etableras och starta {year}" in text
     assert "Behov som de valda insatserna inte täcker" in text
     assert "Dagens utbildning i Sverige är okänd enligt källorna" in text
-    for english in ("What each option would add", "The named scenarios", "Assumptions the model"):
+    for english in ("What each training or recruitment option would add", "The named scenarios",
+                    "Assumptions the model"):
         assert english not in text
     cumulative = next(f for f in plotly_figures(target)
                       if "ackumulerat 2022" in f["layout"]["title"]["text"])  # fmt: skip
@@ -557,11 +658,19 @@ def test_papermill_cli_takes_numbers_and_the_unknown(tmp_path: Path) -> None:
         "-p", "draws", "2000",
     )  # fmt: skip
     assert "It subtracts the 12 people a year trained in Sweden today" in text
-    assert "The companies' about 400" in text  # the survey's own figure stays as stated
+    assert "The companies' need (about 400)" in text  # the survey's own figure stays as stated
+    assert "the companies' stated need comes to 84 people a year" in text  # 420 over 5 years
     assert "Switched on: national hands-on training centre." in text
     unknown = run_papermill_cli(tmp_path, "-p", "domestic_training_per_year", "None",
                                 "-p", "draws", "2000")  # fmt: skip
     assert "Today's training in Sweden is not known from the sources" in unknown
+
+
+@pytest.mark.slow
+def test_papermill_cli_takes_the_companies_need(tmp_path: Path) -> None:
+    text = run_papermill_cli(tmp_path, "-p", "need_companies", "450", "-p", "draws", "2000")
+    assert "the companies' stated need comes to 90 people a year" in text
+    assert "at these figures the need up to 2026 adds up to 510" in text  # 450 + 60
 
 
 @pytest.mark.slow
@@ -588,7 +697,7 @@ def recorded_texts() -> str:
 
 
 def test_parameter_table_lists_every_field_with_source_and_range(tables, base) -> None:
-    sources = scenario.default_sources(*tables)
+    sources = scenario.default_origins(*tables)
     frame = views.parameter_table(base.replace(apprenticeship_enabled=True), sources, "sv")
     assert len(frame) == len(FIELD_NAMES)
     rows = frame.set_index("Parameter")
@@ -608,11 +717,12 @@ def test_every_number_in_the_tables_is_recorded(tables, base: Scenario) -> None:
     every = base.with_every_option().replace(ccrm_nordic_established=True)
     claims.take()
     frames = [
-        views.parameter_table(every, scenario.default_sources(*tables), "sv"),
+        views.parameter_table(every, scenario.default_origins(*tables), "sv"),
         views.check_table(model.need_check(base), base, facts, "sv"),
         views.options_table(every, basis, "sv"),
         views.need_table(model.yearly(every, basis), every, "sv"),
-        views.tornado_table(model.tornado(every, basis, scenario.sensitivity_ranges(every)),
+        views.tornado_table(model.tornado(every, basis,
+                                          scenario.sensitivity_ranges(every, basis)),
                             every, "sv"),  # fmt: skip
         views.assumptions_table(views.used_assumptions(assumptions), "sv"),
     ]
@@ -627,7 +737,7 @@ def test_check_table_gives_the_totals_under_each_reading(tables, base: Scenario)
     frame = views.check_table(model.need_check(base), base, facts, "en")
     assert frame.iloc[0, 1:].tolist() == ["460", "414–506", "405–515"]
     assert frame.iloc[1, 1:].tolist() == ["510–560", "464–606", "455–615"]
-    text = views.check_sentences(model.need_check(base), base, facts, "en")
+    text = views.check_sentences(model.need_check(base), base, base, facts, "en")
     assert "reachable without CCRM Nordic, but only near the top of that band" in text
     assert "holds only" not in text
 
@@ -635,7 +745,7 @@ def test_check_table_gives_the_totals_under_each_reading(tables, base: Scenario)
 def test_check_text_follows_the_numbers(tables, base: Scenario) -> None:
     facts, _ = tables
     narrow = base.replace(approx_band_pct=5)
-    text = views.check_sentences(model.need_check(narrow), narrow, facts, "en")
+    text = views.check_sentences(model.need_check(narrow), narrow, narrow, facts, "en")
     assert "below the report's “over 500” without CCRM Nordic" in text
 
 
@@ -667,4 +777,180 @@ def test_uncovered_text_with_and_without_options(base: Scenario) -> None:
     projection = model.monte_carlo(on, basis, draws=500)
     left = model.end_of_horizon(projection)["cumulative_uncovered"][1]
     text = views.uncovered_text(projection, on, "en")
-    assert f"the need not covered by the chosen options is **{round(left)}**" in text
+    assert f"the need not covered is **{round(left)}**" in text
+    known = base.replace(domestic_training_per_year=12)  # no option, but something subtracted
+    text = views.uncovered_text(model.monte_carlo(known, basis, draws=500), known, "en")
+    assert "No option is chosen" not in text
+    assert "the capacity counted (the chosen options, and today's training if entered) would " \
+        "add 60" in text
+
+
+# --------------------------------------------------------------------------- one schema
+
+
+def test_the_old_modules_are_gone_and_nothing_wraps_them() -> None:
+    for module in OLD_MODULES:
+        assert not (PROJECT_ROOT / "atmp_lib" / module).exists(), module
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("atmp_lib", "tests", "benchmarks", "scripts")
+        for path in (PROJECT_ROOT / folder).rglob("*.py")
+        if path.name != Path(__file__).name  # this test names what it looks for
+    ) + NOTEBOOK.read_text(encoding="utf-8")  # fmt: skip
+    for old in (r"from atmp_lib import [^\n]*\b(model|scenario|widgets|scenario_views)\b",
+                r"\batmp_lib\.(model|scenario|widgets|scenario_views)\b",
+                r"\b(allowed_text|SPECS|ScenarioParam|default_sources)\b", r"scenario\.value_fault",
+                r"class Spec\b"):  # fmt: skip
+        assert not re.search(old, code), old
+
+
+def test_each_parameter_rule_is_written_once() -> None:
+    """Types, ranges, choices and help exist only in the Param declarations: the Scenario's
+    fields, the registered schema and no other module construct or restate them."""
+    registered = parameters.schema("scenarios")
+    assert list(registered) == ["lang", *FIELD_NAMES]
+    for field in FIELDS:
+        assert registered[field.name] is field.param
+        assert Scenario.__dataclass_fields__[field.name].type == field.field_type
+    assert registered["lang"] is common.LANG
+    assert registered["horizon_years"] is common.HORIZON_YEARS
+    for module in SCENARIO_MODULES:
+        if module.endswith("parameters.py"):
+            continue
+        text = (PROJECT_ROOT / module).read_text(encoding="utf-8")
+        assert "Param(" not in text, module
+        assert not re.search(r"\b(?:low|high|choices)=(?:\d|\"|\()", text), module
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def page_labels(lang: str) -> str:
+    return " ".join(row[lang] for row in scenario_labels().values())
+
+
+def assumption_texts(assumptions, lang: str) -> str:
+    used = views.used_assumptions(assumptions)
+    return " ".join(used[f"label_{lang}"]) + " " + " ".join(used[f"rationale_{lang}"])
+
+
+def test_growth_lever_is_an_assumption_beyond_the_survey(tables) -> None:
+    _, assumptions = tables
+    row = assumption_row(assumptions, "company_growth_beyond_survey_pct")
+    assert "utvecklingstakten" not in row["rationale_en"] + row["rationale_sv"]
+    assert row["label_en"].startswith("Beyond the survey")
+    assert row["label_sv"].startswith("Utöver kartläggningen")
+    assert "within the five years it has no effect" in row["rationale_en"]
+    assert views.t("param_company_growth_beyond_survey_pct", "en").startswith("Beyond the survey")
+    assert BY_NAME["company_growth_beyond_survey_pct"].beyond_survey
+
+
+def test_ranking_text_names_the_stated_need_not_the_growth(base, basis) -> None:
+    claims.take()
+    frame = model.tornado(base, basis, scenario.sensitivity_ranges(base, basis))
+    values = views.tornado_values(frame, base, "en")
+    assert values["top"] == "companies' need over the survey period"
+    text = views.t("scen_tornado_text", "en", **values)
+    assert "companies' growth after the survey period while the horizon ends with it" in text
+
+
+def test_apprenticeship_places_in_sweden_are_at_least_about_fifteen(tables, base, basis) -> None:
+    facts, _ = tables
+    claims.take()
+    assert views.options_values(base, basis, facts, "en")["places"] == "at least about 15"
+    assert views.options_values(base, basis, facts, "sv")["places"] == "minst ca 15"
+    more = base.replace(apprenticeship_uk_places=120)  # an assumed number: no lower bound
+    assert views.options_values(more, basis, facts, "en")["places"] == "about 19"
+    assert base.apprenticeship_uk_places * basis.uk_to_sweden > 15.5  # the model keeps 15.6
+
+
+def test_p50s_side_by_side_carry_the_footnote(base, basis) -> None:
+    claims.take()
+    assert views.comparison_footnote("en") == (
+        "P50s are computed separately for each measure and need not add up.")
+    assert views.comparison_footnote("sv").startswith("P50-värdena beräknas separat för varje mått")
+    on = base.replace(training_centre_enabled=True)
+    text = views.uncovered_text(model.monte_carlo(on, basis, draws=500), on, "en")
+    assert "P50s are computed separately for each measure and need not add up." in text
+
+
+def test_percentile_band_is_not_a_confidence_interval(base, basis) -> None:
+    claims.take()
+    projection = model.monte_carlo(base, basis, draws=500)
+    en = views.uncovered_text(projection, base, "en")
+    sv = views.uncovered_text(projection, base, "sv")
+    assert ("P10–P90 is the middle 80% of 500 draws within the assumed reading of “ca”" in en
+            and "not a statistical confidence interval from the survey" in en)  # fmt: skip
+    assert ("P10–P90 är de mittersta 80\u00a0% av 500 dragningar" in sv
+            and "inte ett statistiskt konfidensintervall från kartläggningen" in sv)  # fmt: skip
+    assert any(c["text"] == "80" and c["basis"] == "derived:90 − 10" for c in claims.take())
+
+
+def test_title_reads_the_survey_years_as_an_assumption(base, basis) -> None:
+    claims.take()
+    en = views.t(views.title_key(base, basis), "en", **views.title_values(base, basis, "en"))
+    sv = views.t(views.title_key(base, basis), "sv", **views.title_values(base, basis, "sv"))
+    assert "over the survey's five years (read as 2022–2026)" in en
+    assert "under kartläggningens fem år (här 2022–2026)" in sv
+    assert "up to" not in en and "fram till" not in sv
+    longer = base.replace(horizon_years=8)
+    en = views.t(views.title_key(longer, basis), "en", **views.title_values(longer, basis, "en"))
+    assert "from 2022 to 2029 (the survey's five years read as 2022–2026)" in en
+
+
+def test_recruitment_abroad_is_not_called_training() -> None:
+    for label_id in ("scen_title", "scen_name_all_options", "scen_all_options",
+                     "scen_options_heading", "scen_tornado_all_text"):  # fmt: skip
+        assert re.search(r"training (and|or) recruitment", views.t(
+            label_id, "en", period="", first_year="", survey_last_year="", ccrm_year="",
+            top="", swing="")), label_id  # fmt: skip
+        assert re.search(r"utbildnings- (och|eller) rekryteringsinsats", views.t(
+            label_id, "sv", period="", first_year="", survey_last_year="", ccrm_year="",
+            top="", swing="")), label_id  # fmt: skip
+    assert "vad olika utbildningsinsatser" not in page_labels("sv")
+    assert "Alla fyra insatserna" not in page_labels("sv")
+
+
+def test_assumptions_say_the_report_names_none_not_that_there_are_none(tables) -> None:
+    _, assumptions = tables
+    en, sv = assumption_texts(assumptions, "en"), assumption_texts(assumptions, "sv")
+    assert "names none in Sweden" in en and "names no Swedish counterpart" in en
+    assert "nämner inget i Sverige" in sv and "nämner ingen svensk motsvarighet" in sv
+    for claim in ("and none in Sweden", "and no Swedish counterpart"):
+        assert claim not in en
+    for claim in ("och inget i Sverige", "och ingen svensk motsvarighet"):
+        assert claim not in sv
+
+
+def test_swedish_wording_uses_the_reviewed_terms(tables) -> None:
+    _, assumptions = tables
+    sv = page_labels("sv") + " " + assumption_texts(assumptions, "sv")
+    for wrong in ("spänner de över", "fyller ATMP-tjänster", "tar ATMP-tjänster",
+                  "Engelska praktikprogram", "Avrundningsläsning", "avrundningsläsning",
+                  "paketets", "alternativet"):  # fmt: skip
+        assert wrong not in sv, wrong
+    for right in ("ligger de inom", "som anställs i ATMP-tjänster",
+                  "Lärlingsutbildningar i England varar minst ett år", "läst som avrundade tal",
+                  "Läsning som avrundat tal"):  # fmt: skip
+        assert right in sv, right
+
+
+def test_check_text_says_whether_this_run_counts_ccrm_nordic(tables, base) -> None:
+    facts, _ = tables
+    check = model.need_check(base)
+    off = views.check_sentences(check, base, base, facts, "en")
+    on = views.check_sentences(check, base, base.replace(ccrm_nordic_established=True), facts,
+                               "sv")  # fmt: skip
+    assert "in this run it is off, so the figures below leave CCRM Nordic out" in off
+    assert "i den här körningen är den påslagen" in on
+
+
+def test_need_text_says_what_growth_after_the_survey_adds(base, basis) -> None:
+    claims.take()
+    assert views.growth_sentence(base, basis, model.yearly(base, basis), "en") == ""
+    grown = base.replace(horizon_years=8, company_growth_beyond_survey_pct=5)
+    text = views.need_notes(grown, basis, model.yearly(grown, basis), "en")
+    added = 80 * (1.05 + 1.05**2 + 1.05**3 - 3)  # 2027-2029, on the stated 80 a year
+    assert (f"After 2026 the companies' yearly need is assumed to grow 5% a year faster than "
+            f"their stated rate, an assumption beyond the survey: {round(added)} of the need "
+            "up to 2029 comes from it.") in text  # fmt: skip

@@ -8,9 +8,11 @@ import ipywidgets
 import pytest
 import yaml
 
-from atmp_lib import datasets, model, scenario, scenario_views, widgets
+from atmp_lib import datasets
 from atmp_lib.i18n import t
-from atmp_lib.scenario import FIELD_NAMES, GROUPS, SPECS, Basis, Scenario
+from atmp_lib.sections.scenarios import model, scenario, views, widgets
+from atmp_lib.sections.scenarios.parameters import BY_NAME, FIELD_NAMES, GROUPS
+from atmp_lib.sections.scenarios.scenario import Basis, Scenario
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +27,7 @@ def basis() -> Basis:
 
 @pytest.fixture(scope="module")
 def note() -> str:
-    return scenario_views.model_source_note(datasets.load("facts"), "sv")
+    return views.model_source_note(datasets.load("facts"), "sv")
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def test_one_control_per_field_initialised_from_the_scenario(base: Scenario) -> 
     for name, control in controls.items():
         assert widgets.control_value(name, control) == getattr(base, name), name
         assert control.description == t(f"param_{name}", "sv")
-        if SPECS[name].kind is bool:
+        if BY_NAME[name].kind is bool:
             assert isinstance(control, ipywidgets.Checkbox)
 
 
@@ -59,7 +61,7 @@ def test_control_ranges_are_the_declared_ranges(base: Scenario) -> None:
     controls = widgets.make_controls(base, "en")
     for name in ("ccrm_need_low", "degree_modules_graduates_per_year", "recruited_abroad_share",
                  "apprenticeship_uk_places", "horizon_years", "first_year"):  # fmt: skip
-        assert (controls[name].min, controls[name].max) == SPECS[name].bounds(), name
+        assert (controls[name].min, controls[name].max) == BY_NAME[name].param.bounds(), name
     assert isinstance(controls["recruited_abroad_share"], ipywidgets.FloatSlider)
     assert isinstance(controls["need_companies"], ipywidgets.BoundedFloatText)
 
@@ -101,6 +103,19 @@ def test_levers_of_options_switched_off_are_greyed_out(explorer) -> None:
     assert not explorer.controls["training_centre_trained_per_year"].disabled
 
 
+def test_growth_after_the_survey_is_greyed_out_while_the_horizon_ends_with_it(explorer) -> None:
+    growth = explorer.controls["company_growth_beyond_survey_pct"]
+    assert growth.disabled
+    explorer.controls["horizon_years"].value = 8
+    assert not growth.disabled
+    assert "company_growth_beyond_survey_pct" in set(explorer.sensitivity["input"])
+
+
+def test_controls_start_at_the_defaults_from_the_data(explorer, base: Scenario) -> None:
+    assert explorer.controls["need_companies"].value == base.need_companies == 400
+    assert explorer.controls["recruited_abroad_share"].value == base.recruited_abroad_share
+
+
 def test_view_has_a_stable_model_id(explorer) -> None:
     assert explorer.view.model_id.startswith("atmp-scenario-explorer-")
 
@@ -115,7 +130,7 @@ def test_initial_charts_show_the_scenario(explorer, base: Scenario, basis: Basis
     )
     assert explorer.projection_chart.trace_y(1) == pytest.approx(bands["need"][1], abs=0.05)
     assert "grund" in explorer.projection_chart.title
-    inputs = model.tornado(base, basis, scenario.sensitivity_ranges(base))
+    inputs = model.tornado(base, basis, scenario.sensitivity_ranges(base, basis))
     assert len(explorer.tornado_chart.trace(0, "y")) == len(inputs)
 
 
@@ -141,7 +156,7 @@ def test_the_sensitivity_view_follows_the_options(explorer) -> None:
     assert len(more) == len(labels) + 2  # its size and its start lag
     assert any(t("param_training_centre_trained_per_year", "sv") in label for label in more)
     assert explorer.sensitivity["swing"].is_monotonic_decreasing
-    top = scenario_views.input_name(explorer.sensitivity["input"].iloc[0], "sv")
+    top = views.input_name(explorer.sensitivity["input"].iloc[0], "sv")
     assert more[-1].startswith(top)  # the largest swing is drawn at the top
     assert f"Känsligast för: {top}" in explorer.result.value
 
@@ -213,12 +228,12 @@ def test_result_line_quotes_the_current_percentiles(explorer) -> None:
 
 def test_save_as_writes_what_differs_from_the_baseline(explorer, tmp_path: Path) -> None:
     explorer.controls["training_centre_enabled"].value = True
-    explorer.controls["company_extra_growth_pct"].value = 5.0
+    explorer.controls["company_growth_beyond_survey_pct"].value = 5.0
     explorer.save_name.value = "centre_growth"
     explorer.save_button.click()
     path = tmp_path / "centre_growth.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data == {"company_extra_growth_pct": 5, "training_centre_enabled": True}
+    assert data == {"company_growth_beyond_survey_pct": 5, "training_centre_enabled": True}
     assert scenario.load_scenario(path) == explorer.scenario
     assert "Sparade" in explorer.status.value
 

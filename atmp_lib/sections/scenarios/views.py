@@ -1,36 +1,39 @@
 """Tables, texts and charts of the scenarios section, in the page's language.
 
-The numbers come from :mod:`atmp_lib.model`; this module only labels, formats and draws
-them. Every number a table or a text states is written through :mod:`atmp_lib.claims`
-with what it rests on (``model:``, ``parameter:``, ``assumption:``, ``fact:``,
-``derived:``); chart builders write nothing to the register (charts are not page text).
+The numbers come from :mod:`~atmp_lib.sections.scenarios.model`; this module only labels,
+formats and draws them. Every number a table or a text states is written through
+:mod:`atmp_lib.claims` with what it rests on (``model:``, ``parameter:``, ``assumption:``,
+``fact:``, ``derived:``); chart builders write nothing to the register (charts are not page text).
 Chart builders are split into "trace data" functions and figure builders so that the
-interactive explorer (:mod:`atmp_lib.widgets`) updates the same traces in place.
+interactive explorer (:mod:`~atmp_lib.sections.scenarios.widgets`) updates the same traces
+in place. :func:`parameters_cell` writes the notebook's parameters cell from the declarations.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atmp_lib import claims, model
+from atmp_lib import claims
 from atmp_lib.charts import add_source_note, base_layout
 from atmp_lib.facts import get_fact
-from atmp_lib.formatting import format_number, format_unit, source_note
+from atmp_lib.formatting import format_fact, format_number, format_unit, source_note
 from atmp_lib.i18n import LabelError, t
-from atmp_lib.scenario import (
+from atmp_lib.parameters import Param
+from atmp_lib.sections.common import LANG as LANG_PARAM
+from atmp_lib.sections.scenarios import model
+from atmp_lib.sections.scenarios.parameters import (
+    BY_NAME,
     FIELD_NAMES,
+    FIELDS,
     OPTIONS,
-    SPECS,
-    Basis,
-    Origin,
-    Scenario,
-    is_active,
-    range_sources,
+    Field,
 )
+from atmp_lib.sections.scenarios.scenario import Basis, Origin, Scenario, range_sources
 
 MODEL_FACTS = (
     "survey_horizon_years",
@@ -57,6 +60,7 @@ COLOURS = {
     "low": "#9467bd",
     "high": "#17becf",
 }
+PLAIN_BELOW = 10_000
 BAND_OPACITY = "33"  # hex alpha appended to a colour for P10-P90 bands
 PEOPLE_HOVER = "%{y:,.0f}"
 SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}
@@ -73,6 +77,13 @@ UNIT_LABELS = {
     "seed": "scen_unit_seed",
 }
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+UNIT_SUFFIX = re.compile(r"\s*\((?:people|personer|%)\)$")
+NUMBER_WORDS = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve"),
+    "sv": ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
+           "tolv"),
+}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- numbers as claims
@@ -118,6 +129,15 @@ def record_numbers_in(text: str, basis: str) -> str:
     for match in NUMBER.findall(text):
         claims.record(match, float(match.replace(",", ".")), basis)
     return text
+
+
+def count_words(value: int, lang: str, basis: str) -> str:
+    """A count from one to twelve in words, as running text writes it ("five", "fem"); a
+    larger one in digits. Recorded with its basis either way."""
+    value = int(value)
+    words = NUMBER_WORDS[lang]
+    text = words[value] if 0 < value < len(words) else format_number(value, lang, 0)
+    return claims.record(text, value, basis)
 
 
 def stat_names() -> dict[str, str]:
@@ -169,7 +189,9 @@ def option_name(option: str, lang: str) -> str:
 
 
 def _in_sentence(name: str) -> str:
-    """ "National hands-on training centre" -> "national ..."; "UK-style" and "ATMP" stay."""
+    """A name inside a sentence: "National hands-on training centre" -> "national ...";
+    "UK-style" and "ATMP" stay; a unit in brackets at the end ("(people)") goes."""
+    name = UNIT_SUFFIX.sub("", name)
     return name[0].lower() + name[1:] if name[1:2].islower() else name
 
 
@@ -202,8 +224,22 @@ def assumptions_note(lang: str) -> str:
 # --------------------------------------------------------------------------- introduction
 
 
-def title_values(current: Scenario) -> dict[str, str]:
-    return {"last_year": year_text(current.last_year, "derived:first_year + horizon_years - 1")}
+def title_values(current: Scenario, basis: Basis, lang: str) -> dict[str, str]:
+    """The title's figures: the survey's period in words and the calendar years it is read
+    as (an assumption: the report is undated), and the horizon when it differs."""
+    survey_last = current.first_year + basis.need_period_years - 1
+    return {
+        "period": count_words(basis.need_period_years, lang, "fact:survey_horizon_years"),
+        "first_year": year_text(current.first_year, "parameter:first_year"),
+        "survey_last_year": year_text(survey_last, "derived:first_year + survey_horizon_years - 1"),
+        "last_year": year_text(current.last_year, "derived:first_year + horizon_years - 1"),
+    }
+
+
+def title_key(current: Scenario, basis: Basis) -> str:
+    """The title's label: the survey's years, or a horizon that differs from them."""
+    same = current.horizon_years == basis.need_period_years
+    return "scen_title" if same else "scen_title_horizon"
 
 
 def intro_values(current: Scenario, named: dict[str, Scenario], lang: str) -> dict[str, str]:
@@ -219,8 +255,8 @@ def intro_values(current: Scenario, named: dict[str, Scenario], lang: str) -> di
 
 def method_values(basis: Basis, lang: str) -> dict[str, str]:
     return {
-        "period": claims.number(basis.need_period_years, lang, "fact:survey_horizon_years"),
-        "ccrm_period": claims.number(basis.ccrm_period_years, lang, "fact:ccrm_need_period_years"),
+        "period": count_words(basis.need_period_years, lang, "fact:survey_horizon_years"),
+        "ccrm_period": count_words(basis.ccrm_period_years, lang, "fact:ccrm_need_period_years"),
     }
 
 
@@ -228,9 +264,10 @@ def method_values(basis: Basis, lang: str) -> dict[str, str]:
 
 
 def check_sentences(
-    check: pd.DataFrame, baseline: Scenario, facts: pd.DataFrame, lang: str
+    check: pd.DataFrame, baseline: Scenario, current: Scenario, facts: pd.DataFrame, lang: str
 ) -> str:
-    """What the stated needs add up to, under each reading of "ca", against "över 500"."""
+    """What the stated needs add up to, under each reading of "ca", against "över 500", and
+    whether this run counts CCRM Nordic (one switch for the whole report)."""
     without, with_ccrm = (check.set_index("row").loc[row] for row in ("without_ccrm", "with_ccrm"))
     total = get_fact(facts, "need_total")
     stated = without["stated_low"]
@@ -267,12 +304,13 @@ def check_sentences(
             rounded_high=people(with_ccrm["rounded_high"], lang, bases["ccrm_rounded_high"]),
         )
     )  # fmt: skip
+    parts.append(t(f"scen_check_ccrm_{'on' if current.ccrm_nordic_established else 'off'}", lang))
     return " ".join(parts)
 
 
 def _period(facts: pd.DataFrame, lang: str) -> str:
     period = get_fact(facts, "survey_horizon_years").central
-    return claims.number(period, lang, "fact:survey_horizon_years")
+    return count_words(period, lang, "fact:survey_horizon_years")
 
 
 def _reading_words(scenario: Scenario, lang: str) -> dict[str, str]:
@@ -363,6 +401,34 @@ def need_values(scenario: Scenario, frame: pd.DataFrame, lang: str) -> dict[str,
         "last_year": year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
     }
     return values
+
+
+def need_notes(scenario: Scenario, basis: Basis, frame: pd.DataFrame, lang: str) -> str:
+    """Whether and from when CCRM Nordic counts; and, when the horizon runs past the survey
+    period with extra growth assumed, how much of the need that growth adds."""
+    return " ".join(
+        part for part in (ccrm_sentence(scenario, frame, lang),
+                          growth_sentence(scenario, basis, frame, lang)) if part
+    )  # fmt: skip
+
+
+def growth_sentence(scenario: Scenario, basis: Basis, frame: pd.DataFrame, lang: str) -> str:
+    """What the assumed growth after the survey period adds (empty when it adds nothing)."""
+    if scenario.horizon_years <= basis.need_period_years:
+        return ""
+    stated_rate = frame["need_companies"].iloc[0]
+    beyond = frame["need_companies"].sum() - stated_rate * scenario.horizon_years
+    if not round(beyond):
+        return ""
+    survey_last = scenario.first_year + basis.need_period_years - 1
+    return t(
+        "scen_growth_after_survey", lang,
+        survey_last_year=year_text(survey_last, "derived:first_year + survey_horizon_years - 1"),
+        pct=percent_text(scenario.company_growth_beyond_survey_pct, lang,
+                         "parameter:company_growth_beyond_survey_pct"),
+        beyond=people(beyond, lang, "model:need_companies:beyond_survey"),
+        last_year=year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
+    )  # fmt: skip
 
 
 def ccrm_sentence(scenario: Scenario, frame: pd.DataFrame, lang: str) -> str:
@@ -465,18 +531,27 @@ def options_values(
     scenario: Scenario, basis: Basis, facts: pd.DataFrame, lang: str
 ) -> dict[str, str]:
     """The figures the options text quotes: the UK places and what they scale to."""
-    upper = SPECS["apprenticeship_uk_places"].bounds()[1]
+    fact = get_fact(facts, "uk_apprenticeship_places")
+    upper = BY_NAME["apprenticeship_uk_places"].param.bounds()[1]
     return {
-        "uk_fact": get_fact(facts, "uk_apprenticeship_places").display(lang),
+        "uk_fact": fact.display(lang),
         "uk_places": number_text(
             scenario.apprenticeship_uk_places, lang, "parameter:apprenticeship_uk_places"
         ),
         "upper": number_text(upper, lang, "assumption:apprenticeship_uk_places_upper"),
-        "places": about_people(
-            scenario.apprenticeship_uk_places * basis.uk_to_sweden, lang,
-            "derived:apprenticeship_uk_places × population:SE / population:GB",
-        ),
+        "places": places_in_sweden(scenario, basis, fact.value, lang),
     }  # fmt: skip
+
+
+def places_in_sweden(scenario: Scenario, basis: Basis, stated: float, lang: str) -> str:
+    """The UK places scaled to Sweden: "at least about 15" at the report's "över 100" (a lower
+    bound, rounded down so that it stays one), "about 19" at an assumed larger number."""
+    places = scenario.apprenticeship_uk_places * basis.uk_to_sweden
+    formula = "derived:apprenticeship_uk_places × population:SE / population:GB"
+    if scenario.apprenticeship_uk_places > stated:
+        return about_people(places, lang, formula)
+    whole = claims.number(math.floor(places), lang, formula, decimals=0)
+    return t("scen_places_at_least", lang, value=whole)
 
 
 # --------------------------------------------------------------------------- uncovered need
@@ -493,12 +568,15 @@ def uncovered_values(projection: model.Projection, scenario: Scenario, lang: str
         value = result[quantity][index]
         return people(value, lang, f"model:{quantity}:{year}:p{model.PERCENTILES[index]}")
 
+    low, high = model.PERCENTILES[0], model.PERCENTILES[-1]
+    middle = claims.number(high - low, lang, f"derived:{high} − {low}")
     values = {
         "last_year": year_text(year, "derived:first_year + horizon_years - 1"),
+        "middle": format_unit(middle, "%", lang),
         "need10": stat("cumulative_need", 0),
         "need50": stat("cumulative_need", 1),
         "need90": stat("cumulative_need", 2),
-        "draws": claims.number(scenario.draws, lang, "parameter:draws"),
+        "draws": claims.number(projection.draws, lang, "parameter:draws"),
         **stat_names(),
     }
     if options:
@@ -512,8 +590,9 @@ def uncovered_values(projection: model.Projection, scenario: Scenario, lang: str
 
 
 def uncovered_text(projection: model.Projection, scenario: Scenario, lang: str) -> str:
-    """The uncovered need by the last year, with its percentiles (shorter with no option on)."""
-    options = bool(scenario.enabled_options)
+    """The uncovered need by the last year, with its percentiles (shorter when nothing is
+    subtracted: no option on and today's training not entered)."""
+    options = bool(scenario.enabled_options) or scenario.domestic_known
     values = uncovered_values(projection, scenario, lang, options)
     key = "scen_uncovered_text" if options else "scen_uncovered_text_none"
     return t(key, lang, **values)
@@ -750,6 +829,11 @@ def tornado_values(frame: pd.DataFrame, scenario: Scenario, lang: str) -> dict[s
 # --------------------------------------------------------------------------- named scenarios
 
 
+def comparison_footnote(lang: str) -> str:
+    """Why the P50 columns need not add up: each is a percentile of its own measure."""
+    return t("scen_cmp_footnote", lang, mid=stat_names()["mid"])
+
+
 def comparison_table(
     comparison: pd.DataFrame, named: dict[str, Scenario], lang: str
 ) -> pd.DataFrame:
@@ -805,44 +889,42 @@ def comparison_figure(
 
 def format_value(name: str, value: object, lang: str, basis: str) -> str:
     """A parameter's value for a table: unknown, yes/no, a reading, a year, a number."""
-    spec = SPECS[name]
+    field = BY_NAME[name]
     if value is None:
         return t("scen_unknown", lang)
-    if spec.kind is bool:
+    if field.kind is bool:
         return t("scen_yes" if value else "scen_no", lang)
-    if spec.kind is str:
+    if field.kind is str:
         return t(f"scen_reading_{value}", lang)
-    if spec.plain:
+    if field.plain:
         return claims.record(str(value), float(value), basis)
     return number_text(float(value), lang, basis)
 
 
 def origin_text(origin: Origin, lang: str) -> str:
-    """Where a default comes from: the table and the row id, a setting, or unknown."""
-    return t(f"scen_origin_{origin.kind}", lang, ids=", ".join(origin.ids))
+    """Where a default comes from: the table and the row id (which end of a stated range),
+    a setting of the report, or nothing."""
+    end = origin.ref.partition(":")[0].removeprefix("fact").removeprefix("_")
+    text = t(f"scen_origin_{origin.kind}", lang, ids=origin.row)
+    return t(f"scen_origin_end_{end}", lang, origin=text) if end in ("low", "high") else text
 
 
 def range_text(name: str, lang: str) -> str:
     """What a parameter allows, in words, each number recorded with its source row."""
-    spec = SPECS[name]
-    if spec.kind is bool:
+    field = BY_NAME[name]
+    param = field.param
+    if field.kind is bool:
         return t("scen_range_yes_no", lang)
-    if spec.kind is str:
-        return " / ".join(t(f"scen_reading_{choice}", lang) for choice in spec.choices)
-    low, high = spec.bounds()
-    sources = range_sources(name)
-    low_basis = _bound_basis(spec.low, name)
-    high_basis = _bound_basis(spec.high, name) if sources or spec.high is not None else ""
-    low_text = _bound_text(name, low, lang, low_basis)
-    if high is None:
-        text = t("scen_range_at_least", lang, low=low_text)
-    else:
-        high_text = _bound_text(name, high, lang, high_basis)
-        key = "scen_range_either" if spec.discrete else "scen_range_from_to"
-        text = t(key, lang, low=low_text, high=high_text)
+    if field.kind is str:
+        return " / ".join(t(f"scen_reading_{choice}", lang) for choice in param.choices)
+    low, high = param.bounds()
+    low_text = _bound_text(field, low, lang, _bound_basis(param.low, name))
+    high_text = _bound_text(field, high, lang, _bound_basis(param.high, name))
+    key = "scen_range_either" if param.discrete else "scen_range_from_to"
+    text = t(key, lang, low=low_text, high=high_text)
     if name.endswith(("_pct", "_share")):
         text = format_unit(text, "%", lang)
-    if spec.optional:
+    if param.optional:
         text = t("scen_range_optional", lang, range=text)
     return text
 
@@ -851,17 +933,17 @@ def _bound_basis(bound: object, name: str) -> str:
     return bound if isinstance(bound, str) else f"parameter:{name}"
 
 
-def _bound_text(name: str, value: float, lang: str, basis: str) -> str:
-    if SPECS[name].plain:
+def _bound_text(field: Field, value: float, lang: str, basis: str) -> str:
+    if field.plain and value < PLAIN_BELOW:  # a year; the seed's upper end is grouped
         return claims.record(str(int(value)), value, basis)
     return number_text(value, lang, basis)
 
 
-def parameter_table(scenario: Scenario, sources: dict[str, Origin], lang: str) -> pd.DataFrame:
+def parameter_table(scenario: Scenario, origins: dict[str, Origin], lang: str) -> pd.DataFrame:
     """Every parameter: its value, its default, where the default comes from, its range."""
     rows = []
     for name in FIELD_NAMES:
-        origin = sources[name]
+        origin = origins[name]
         rows.append([
             t(f"param_{name}", lang),
             format_value(name, getattr(scenario, name), lang, f"parameter:{name}"),
@@ -876,12 +958,10 @@ def parameter_table(scenario: Scenario, sources: dict[str, Origin], lang: str) -
 
 def used_assumptions(assumptions: pd.DataFrame) -> pd.DataFrame:
     """The rows of assumptions.csv the scenario parameters use (defaults and ranges)."""
-    ids = {
-        ref.split(":", 1)[1]
-        for spec in SPECS.values()
-        for ref in (spec.default, spec.low, spec.high)
-        if isinstance(ref, str) and ref.startswith("assumption:")
-    }
+    refs = (ref for field in FIELDS
+            for ref in (field.param.data_default, field.param.low, field.param.high))
+    ids = {ref.split(":", 1)[1] for ref in refs
+           if isinstance(ref, str) and ref.startswith("assumption:")}  # fmt: skip
     return assumptions[assumptions["id"].isin(ids)].reset_index(drop=True)
 
 
@@ -918,6 +998,56 @@ def _assumption_range(row: pd.Series, lang: str, key: str) -> str:
     return f"{low}\u2013{high}"
 
 
-def option_active(scenario: Scenario, name: str) -> bool:
-    """Whether a parameter's control matters (re-exported for the explorer)."""
-    return is_active(scenario, name)
+# --------------------------------------------------------------------------- the parameters cell
+
+
+def parameters_cell(origins: dict[str, Origin], facts: pd.DataFrame) -> str:
+    """The notebook's parameters cell, written from the declarations: literals only, each
+    with its type and an English help comment (``papermill --help-notebook`` shows them).
+
+    A parameter whose default comes from the data gets the literal None, its comment naming
+    that default; today's training in Sweden gets None as "not known". A test checks that
+    the notebook holds exactly this text. The comments hold no "=" (papermill's help parser
+    would drop the line).
+    """
+    lang = LANG_PARAM
+    lines = [f'{lang.name}: {lang.type_text} = "{lang.default}"  # {_help(lang)}']
+    for field in FIELDS:
+        param, origin = field.param, origins[field.name]
+        comment = _help(param)
+        if param.data_default:
+            comment += f"; None: the default from the data, {_default_words(origin, facts)}"
+        elif param.optional:
+            comment += f"; None: {param.none_means} (no default)"
+        if param.accepts_none:  # a type comment: "Optional[float]" would need an import
+            lines.append(f"{param.name} = None  # type: {param.type_text} {comment}")
+        else:
+            lines.append(f"{param.name}: {param.type_text} = {_literal(param.default)}  "
+                         f"# {comment}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _help(param: Param) -> str:
+    return f"{param.help}; allowed: {param.allowed(with_none=False)}"
+
+
+def _default_words(origin: Origin, facts: pd.DataFrame) -> str:
+    """ "400 (fact need_companies: “ca 400”)", "10 (assumption approx_band_pct)"."""
+    value = _literal(origin.value)
+    if origin.kind == "assumption":
+        return f"{value} (assumption {origin.row})"
+    fact = get_fact(facts, origin.row)
+    stated = format_fact(fact.value, fact.low, fact.high, fact.qualifier, "sv")
+    end = {"fact_low": "low end of ", "fact_high": "high end of "}.get(origin.ref.split(":")[0], "")
+    return f"{value} ({end}fact {origin.row}: “{stated}”)"
+
+
+def _literal(value: object) -> str:
+    """A Python literal; strings in double quotes like the rest of the notebooks."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(_whole(value))
+
+
+def _whole(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value

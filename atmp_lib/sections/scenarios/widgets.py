@@ -1,12 +1,15 @@
 """Interactive controls for the scenario model: one control per parameter, charts updated in place.
 
-:class:`ScenarioExplorer` builds ipywidgets controls from the parameter specs of
-:mod:`atmp_lib.scenario` (grouped in tabs, labelled in the page's language, ranges from the
-specs: the same ranges validation and the sensitivity view use), three charts (need,
+:class:`ScenarioExplorer` builds ipywidgets controls from the section's parameter declarations
+(:mod:`atmp_lib.sections.scenarios.parameters`: grouped in tabs, labelled in the page's
+language, each control's kind and range from the declared parameter, the same rule
+validation and the sensitivity view use), three charts (need,
 capacity and uncovered need per year; the uncovered need's running total; the
-one-at-a-time sensitivity view) and a "save as" row. A change of any control re-runs the
-model and replaces the charts' data in place, so no new output appears per change. Today's
-training in Sweden, which the sources do not give, is a text box that may stay empty.
+one-at-a-time sensitivity view) and a "save as" row. The controls start at the resolved
+values (a default from the data in place of the parameters cell's None). A change of any
+control re-runs the model and replaces the charts' data in place, so no new output appears
+per change. Today's training in Sweden, which the sources do not give, is a text box that
+may stay empty ("not known").
 
 The charts are ``Output`` widgets holding a plotly figure (rendered by JupyterLab's plotly
 extension) rather than ``FigureWidget``s: a FigureWidget carries plotly's 4 MB JavaScript
@@ -31,15 +34,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import display
 
-from atmp_lib import model, scenario_views
 from atmp_lib.errors import ParameterError
 from atmp_lib.formatting import format_number
 from atmp_lib.i18n import check_lang, t
 from atmp_lib.paths import params_dir
-from atmp_lib.scenario import (
-    FIELD_NAMES,
-    GROUPS,
-    SPECS,
+from atmp_lib.sections.scenarios import model, views
+from atmp_lib.sections.scenarios.parameters import BY_NAME, FIELD_NAMES, GROUPS
+from atmp_lib.sections.scenarios.scenario import (
     Basis,
     Scenario,
     display_name,
@@ -54,7 +55,6 @@ from atmp_lib.scenario import (
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 SLIDER_SPAN = 100  # fields whose range is at most this wide get a slider, others a text box
-TEXT_MAX = 2**32 - 1  # upper bound of the seed's text box (the field itself has none)
 LABEL_WIDTH = "26em"
 CONTROL_WIDTH = "46em"
 CHECKBOX_WIDTH = "64em"
@@ -67,35 +67,37 @@ class NotANumber(ValueError):
 
 
 def make_control(name: str, value: Any, lang: str) -> widgets.ValueWidget:
-    """The control for one field, with its label: checkbox, dropdown, slider or number box."""
-    spec = SPECS[name]
+    """The control for one field, with its label: checkbox, dropdown, slider or number box,
+    its kind and range those of the declared parameter."""
+    field = BY_NAME[name]
+    param = field.param
     common = {
         "description": t(f"param_{name}", lang),
         "style": {"description_width": LABEL_WIDTH},
         "layout": widgets.Layout(width=CONTROL_WIDTH),
     }
-    if spec.kind is bool:  # the label stands right of the box: give it room
+    if field.kind is bool:  # the label stands right of the box: give it room
         common["layout"] = widgets.Layout(width=CHECKBOX_WIDTH)
         return widgets.Checkbox(value=bool(value), indent=True, **common)
-    if spec.kind is str:
-        options = [(t(f"scen_reading_{choice}", lang), choice) for choice in spec.choices]
+    if field.kind is str:
+        options = [(t(f"scen_reading_{choice}", lang), choice) for choice in param.choices]
         return widgets.Dropdown(options=options, value=value, **common)
-    low, high = spec.bounds()
-    if spec.discrete:
+    low, high = param.bounds()
+    if param.discrete:
         return widgets.Dropdown(options=[int(low), int(high)], value=int(value), **common)
-    if spec.optional:
+    if param.optional:
         text = "" if value is None else format_number(value, "en").replace(",", "")
         return widgets.Text(value=text, placeholder=t("scen_unknown", lang), **common)
-    slider = high is not None and high - low <= SLIDER_SPAN
-    if spec.kind is int:
+    slider = high - low <= SLIDER_SPAN
+    if field.kind is int:
         cls = widgets.IntSlider if slider else widgets.BoundedIntText
         return cls(
-            value=int(value), min=int(low), max=int(high if high is not None else TEXT_MAX),
-            step=max(1, int(spec.step)) if slider else 1, continuous_update=False, **common,
+            value=int(value), min=int(low), max=int(high),
+            step=max(1, int(field.step)) if slider else 1, continuous_update=False, **common,
         )  # fmt: skip
     cls = widgets.FloatSlider if slider else widgets.BoundedFloatText
     return cls(
-        value=float(value), min=float(low), max=float(high), step=spec.step,
+        value=float(value), min=float(low), max=float(high), step=field.step,
         continuous_update=False, **common,
     )  # fmt: skip
 
@@ -106,9 +108,10 @@ def make_controls(scenario: Scenario, lang: str) -> dict[str, widgets.ValueWidge
 
 
 def control_value(name: str, control: widgets.ValueWidget) -> Any:
-    """A control's value typed as the field; the optional box gives None when empty."""
-    spec = SPECS[name]
-    if spec.optional:
+    """A control's value typed as the field; the optional box gives None ("not known") when
+    empty."""
+    field = BY_NAME[name]
+    if field.param.optional:
         text = control.value.strip().replace(",", ".").replace("\u202f", "").replace(" ", "")
         if not text:
             return None
@@ -116,7 +119,7 @@ def control_value(name: str, control: widgets.ValueWidget) -> Any:
             return float(text)
         except ValueError:
             raise NotANumber(control.value) from None
-    return spec.kind(control.value)
+    return field.kind(control.value)
 
 
 class LiveFigure:
@@ -258,9 +261,10 @@ class ScenarioExplorer:
             low.value = high.value
 
     def _set_enabled(self) -> None:
-        """Grey out the levers of options that are switched off (they have no effect)."""
+        """Grey out the levers that have no effect: those of options switched off, and the
+        growth after the survey period while the horizon ends with it."""
         for name, control in self.controls.items():
-            control.disabled = not is_active(self.scenario, name)
+            control.disabled = not is_active(self.scenario, name, self.basis)
 
     def apply(self) -> bool:
         """Take the controls' values as the scenario and update the charts; False if invalid."""
@@ -285,7 +289,7 @@ class ScenarioExplorer:
         self.projection = model.monte_carlo(self.scenario, self.basis)
         self.bands = model.total_percentiles(self.projection)
         self.sensitivity = model.tornado(
-            self.scenario, self.basis, sensitivity_ranges(self.scenario)
+            self.scenario, self.basis, sensitivity_ranges(self.scenario, self.basis)
         )
         self.last_update_seconds = time.perf_counter() - start
 
@@ -294,7 +298,6 @@ class ScenarioExplorer:
         start = time.perf_counter()
         self._compute()
         years = [int(year) for year in self.projection.years]
-        views = scenario_views
         self.projection_chart.update(
             views.percentile_traces(years, self.bands, views.CHART_QUANTITIES),
             views.projection_title(self.label, self.lang),
@@ -312,7 +315,6 @@ class ScenarioExplorer:
         self._write_result()
 
     def _figure(self, kind: str) -> go.Figure:
-        views = scenario_views
         if kind == "projection":
             return views.projection_figure(self.projection, self.label, self.note, self.lang)
         if kind == "cumulative":
@@ -325,12 +327,12 @@ class ScenarioExplorer:
 
     def _write_result(self) -> None:
         low, mid, high = model.end_of_horizon(self.projection)["cumulative_uncovered"]
-        unknown = self.scenario.domestic_training_per_year is None
+        unknown = not self.scenario.domestic_known
         text = t(
             "scen_w_summary", self.lang, last_year=self.scenario.last_year,
             p10=self._people(low), p50=self._people(mid), p90=self._people(high),
             domestic=t("scen_w_domestic_unknown", self.lang) if unknown else "",
-            top=scenario_views.input_name(self.sensitivity["input"].iloc[0], self.lang),
+            top=views.input_name(self.sensitivity["input"].iloc[0], self.lang),
             draws=format_number(self.scenario.draws, self.lang),
             ms=format_number(round(self.last_update_seconds * 1000), self.lang),
         )  # fmt: skip

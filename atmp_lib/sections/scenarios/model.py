@@ -1,14 +1,17 @@
 """The scenario model: the need, the capacity chosen options would add, and what they leave.
 
-Pure and vectorised: functions take a :class:`~atmp_lib.scenario.Scenario` and a
-:class:`~atmp_lib.scenario.Basis` (periods and populations from the data) and return
+Pure and vectorised: functions take a :class:`~atmp_lib.sections.scenarios.scenario.Scenario`
+and a :class:`~atmp_lib.sections.scenarios.scenario.Basis` (periods and populations from the
+data) and return
 arrays or DataFrames with stable ids; nothing reads a file, nothing knows a language.
 Arrays hold the draws on axis 0 and the years on the last axis, so one code path computes
 the point projection (a single "draw" at the stated figures) and the Monte Carlo draws.
 
 Need: each sector's stated need over its period, spread evenly over the period's years
-(and kept at that yearly rate after it); the companies' may grow by an extra yearly rate;
-CCRM Nordic, a proposal, counts only if established and only from its start year.
+and kept at that yearly rate after it. Only after the survey's period may the companies'
+yearly need grow by an extra rate (an assumption beyond the survey): within it their
+stated "ca 400" stands. CCRM Nordic, a proposal, counts only if established and only from
+its start year.
 Capacity: today's training in Sweden if a researcher enters it (the sources give none),
 plus each option switched on from its start year: apprenticeships at the UK's rate scaled
 to Sweden's population, ATMP modules in degree programmes, a national hands-on training
@@ -25,7 +28,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from atmp_lib.scenario import OPTIONS, Basis, Scenario
+from atmp_lib.sections.scenarios.parameters import OPTIONS
+from atmp_lib.sections.scenarios.scenario import Basis, Scenario
 
 SECTORS = ("companies", "healthcare", "ccrm_nordic")
 DOMESTIC = "domestic_today"
@@ -130,10 +134,18 @@ def option_running(scenario: Scenario, option: str) -> np.ndarray:
     return started & scenario.enabled(option)
 
 
+def company_growth(scenario: Scenario, basis: Basis) -> np.ndarray:
+    """Per year: the factor on the companies' stated yearly rate. 1 in every year of the
+    survey's period, so that their stated need over it stands; in each year after it, the
+    extra growth compounds once more (1.05, 1.1025, ... at 5 %)."""
+    years_beyond = np.maximum(_offsets(scenario) - basis.need_period_years + 1, 0)
+    return (1 + scenario.company_growth_beyond_survey_pct / 100) ** years_beyond
+
+
 def sector_need(scenario: Scenario, basis: Basis, inputs: Inputs) -> np.ndarray:
     """Need per draw, sector (companies, healthcare, CCRM Nordic) and year."""
     offsets = _offsets(scenario)
-    growth = (1 + scenario.company_extra_growth_pct / 100) ** offsets
+    growth = company_growth(scenario, basis)
     per_year = 1 / basis.need_period_years
     companies = inputs.need_companies[:, None] * per_year * growth
     healthcare = inputs.need_healthcare[:, None] * per_year * np.ones(len(offsets))
@@ -163,7 +175,7 @@ def capacity(scenario: Scenario, basis: Basis, need: np.ndarray) -> np.ndarray:
     """
     draws, _, years = need.shape
     result = np.zeros((draws, len(SOURCES), years))
-    if scenario.domestic_training_per_year is not None:
+    if scenario.domestic_known:  # not known: nothing subtracted (and the page says so)
         result[:, 0] = scenario.domestic_training_per_year
     for option, rate in fixed_rates(scenario, basis).items():
         result[:, SOURCES.index(option)] = rate * option_running(scenario, option)
@@ -222,7 +234,7 @@ def simulate(scenario: Scenario, basis: Basis, inputs: Inputs) -> Projection:
         np.array(scenario.years),
         need,
         capacity(scenario, basis, need),
-        scenario.domestic_training_per_year is not None,
+        scenario.domestic_known,
     )
 
 
@@ -319,9 +331,9 @@ def tornado(
 
     Inputs: the two "ca" figures (range from the scenario's reading), CCRM Nordic's need
     (if established) and each lever in ``lever_ranges`` (declared ranges, see
-    :func:`atmp_lib.scenario.sensitivity_ranges`). Each row gives the cumulative uncovered
-    need by the last year with the input at its low and at its high end; rows are ranked by
-    the swing between them, largest first.
+    :func:`~atmp_lib.sections.scenarios.scenario.sensitivity_ranges`). Each row gives the
+    cumulative uncovered need by the last year with the input at its low and at its high
+    end; rows are ranked by the swing between them, largest first.
     """
     ranges = dict(approximate_ranges(scenario))
     if scenario.ccrm_nordic_established:
@@ -387,6 +399,6 @@ def compare(scenarios: Mapping[str, Scenario], basis: Basis) -> pd.DataFrame:
             {"scenario": name, "last_year": scenario.last_year, "draws": scenario.draws,
              "need_p50": need[1], "capacity_p50": cap[1], "uncovered_p10": left[0],
              "uncovered_p50": left[1], "uncovered_p90": left[2],
-             "domestic_known": scenario.domestic_training_per_year is not None}
+             "domestic_known": scenario.domestic_known}
         )  # fmt: skip
     return pd.DataFrame(rows)
