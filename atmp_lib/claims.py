@@ -160,6 +160,7 @@ def _loose_numbers(text: str) -> set[float]:
 class _Known:
     """A recorded claim's tokens (as the page writes them) and every number it involves."""
 
+    text: str
     tokens: frozenset[str]
     numbers: frozenset[float]
     basis: str
@@ -173,16 +174,20 @@ def _known(recorded: Iterable[dict[str, Any]], lang: str) -> list[_Known]:
         numbers = _loose_numbers(claim["text"]) | _loose_numbers(formula)
         numbers.add(float(claim["value"]))
         tokens = frozenset(numbers_in(claim["text"], lang))
-        known.append(_Known(tokens, frozenset(numbers), claim["basis"]))
+        known.append(_Known(claim["text"], tokens, frozenset(numbers), claim["basis"]))
     return known
 
 
-def explain(token: str, lang: str, known: list[_Known]) -> str:
-    """The basis of the claim that states this number (same text first, then same value at
-    the token's precision), or "" when none does."""
-    for item in known:
-        if token in item.tokens:
+def explain(token: str, lang: str, known: list[_Known], context: str = "") -> str:
+    """The basis of the claim that states this number: one whose whole text stands in the
+    number's context ("upp till 40 %"), else one that writes the same number, else one with
+    the same value at the token's precision; "" when none does."""
+    stated = [item for item in known if token in item.tokens]
+    for item in stated:
+        if item.text and fold_spaces(item.text) in context:
             return item.basis
+    if stated:
+        return stated[0].basis
     value, places = parse_number(token, lang), _decimals(token, lang)
     for item in known:
         if any(round(number, places) == value for number in item.numbers):
@@ -299,7 +304,7 @@ def register(nb: Any, page: str, lang: str, sources: Iterable[str] = ()) -> list
                 basis = (
                     f"name:{named[0]}"
                     if named
-                    else explain(token, lang, own) or explain(token, lang, known)
+                    else explain(token, lang, own, text) or explain(token, lang, known, text)
                 )
                 value = parse_number(token, lang)
                 statements.append(Statement(page, lang, text[:240], token, value, basis))

@@ -89,6 +89,7 @@ class Resource:
     row_rules: tuple[str, ...]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
+    external: bool = False  # a reference table of public figures not from the sources
 
     @property
     def field_names(self) -> list[str]:
@@ -105,6 +106,7 @@ class Resource:
             fields=tuple(Field.from_descriptor(f) for f in schema["fields"]),
             provenance=bool(spec.get("atmp:provenance", False)),
             row_rules=tuple(spec.get("atmp:rowRules", ())),
+            external=bool(spec.get("atmp:external", False)),
             primary_key=(key,) if isinstance(key, str) else tuple(key),
             foreign_keys=tuple(
                 ForeignKey(

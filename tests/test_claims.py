@@ -115,3 +115,13 @@ def test_a_number_is_explained_by_its_own_output_s_claim_first() -> None:
     assert [(s.number, s.basis) for s in statements if s.number == "1,200"] == [
         ("1,200", "derived:2,400 × 50 / 100"), ("1,200", "fact:skr_investment")
     ]
+
+
+def test_a_number_is_explained_by_the_claim_whose_words_stand_around_it() -> None:
+    recorded = [
+        {"text": "över 40 %", "value": 40.0, "basis": "fact:uk_apprenticeship_org_share"},
+        {"text": "upp till 40 %", "value": 40.0, "basis": "fact:us_ca_study_share"},
+    ]
+    nb = _notebook(("text/markdown", "Studien: upp till 40 % av arbetsgivarna.", recorded))
+    [statement] = claims.register(nb, "p", "sv")
+    assert statement.basis == "fact:us_ca_study_share"

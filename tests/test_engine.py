@@ -216,7 +216,8 @@ def test_a_run_offers_the_data_of_every_table_and_chart_and_a_pdf_per_language(
     page = (run_dir / "default" / "en" / "01_alpha.html").read_text()
     links = re.findall(r'href="(01_alpha/[^"]+\.csv)"', page)
     assert links and all((run_dir / "default" / "en" / link).is_file() for link in links)
-    assert 'role="img"' in page and 'aria-label="Bar chart: Alpha bars.' in page
+    assert '<p class="atmp-chart-description">Bar chart: Alpha bars.' in page
+    assert 'aria-describedby="' in page and "<figcaption" in page
     assert 'href="../sv/01_alpha.html" hreflang="sv" lang="sv">Svenska</a>' in page
     workbook = pd.read_excel(run_dir / "report-data.xlsx", sheet_name=None)
     csv_count = len(list((run_dir / "default").glob("*/*/*.csv")))

@@ -125,20 +125,53 @@ def chart_title(figure: dict) -> str:
 
 
 def chart_data(figure: dict, lang: str) -> tuple[list[str], list[list[Any]]]:
-    """Every trace's points as rows: series, category (x), value (y), or a heat map's cells."""
-    header = [t("report_col_series", lang), "x", "y"]
+    """Every data trace's points as rows: series, category (x), value (y), the ends of its
+    error bar (an assumed band) and the label the chart gives the point (e.g. "50–100" for a
+    stacked range); a heat map's cells as series, x, y, z."""
+    series = t("report_col_series", lang)
+    header = [series, "x", "y", t("report_col_low", lang), t("report_col_high", lang),
+              t("report_col_label", lang)]  # fmt: skip
     rows: list[list[Any]] = []
-    for index, trace in enumerate(figure.get("data", [])):
+    for index, trace in enumerate(data_traces(figure)):
         name = _plain(trace.get("name")) or f"{index + 1}"
         if "z" in trace:
-            header = [t("report_col_series", lang), "x", "y", "z"]
+            header = [series, "x", "y", "z"]
             rows += _heatmap_rows(name, trace)
             continue
-        xs, ys = _values(trace.get("x")), _values(trace.get("y"))
-        if trace.get("orientation") == "h":
-            xs, ys = ys, xs
-        rows += [[name, _plain(x), y] for x, y in zip(xs, ys, strict=False)]
+        rows += _point_rows(name, trace)
     return header, rows
+
+
+def _point_rows(name: str, trace: dict) -> list[list[Any]]:
+    xs, ys = _values(trace.get("x")), _values(trace.get("y"))
+    if trace.get("orientation") == "h":
+        xs, ys = ys, xs
+    bases = _values(trace.get("base")) if "base" in trace else []
+    if bases:  # a bar drawn from a base: its data is where it ends
+        ys = [_add(y, bases[min(i, len(bases) - 1)]) for i, y in enumerate(ys)]
+    error = trace.get("error_y") or trace.get("error_x") or {}
+    plus = _values(error.get("array"))
+    minus = _values(error.get("arrayminus")) or plus
+    labels = _values(trace.get("hovertext") or trace.get("text"))
+    rows = []
+    for i, (x, y) in enumerate(zip(xs, ys, strict=False)):
+        low = _add(y, -minus[i]) if i < len(minus) and minus[i] is not None else None
+        high = _add(y, plus[i]) if i < len(plus) and plus[i] is not None else None
+        label = _plain(labels[i]) if i < len(labels) else None
+        rows.append([name, _plain(x), y, low, high, label])
+    return rows
+
+
+def data_traces(figure: dict) -> list[dict]:
+    """The traces that carry data: not those that only place text labels on the chart."""
+    return [trace for trace in figure.get("data", []) if trace.get("mode") != "text"]
+
+
+def _add(value: Any, base: Any) -> Any:
+    try:
+        return float(value) + float(base)
+    except (TypeError, ValueError):
+        return value
 
 
 def _heatmap_rows(name: str, trace: dict) -> list[list[Any]]:
@@ -174,17 +207,21 @@ def _plain(value: Any) -> Any:
 
 def describe(figure: dict, lang: str) -> str:
     """What a chart shows, in one sentence: its kind, title, series and categories."""
-    traces = figure.get("data", [])
+    traces = data_traces(figure)
     kinds = {trace.get("type", "scatter") for trace in traces}
     kind = t(f"report_chart_kind_{next(iter(kinds))}" if len(kinds) == 1 else
              "report_chart_kind_mixed", lang) if kinds else t("report_chart", lang)  # fmt: skip
-    series = [str(_plain(tr.get("name"))) for tr in traces if tr.get("name")]
+    series = list(dict.fromkeys(str(_plain(tr.get("name"))) for tr in traces if tr.get("name")))
     categories = _categories(traces)
+    count, shown = len(series) or len(traces), categories[:6]
     return t(
         "report_chart_description", lang, kind=kind, title=chart_title(figure) or "",
-        series=len(series) or len(traces), names=", ".join(dict.fromkeys(series)) or "–",
-        categories=len(categories), first=", ".join(map(str, categories[:6]))
-        + (" …" if len(categories) > 6 else ""),
+        series=t("report_series_one" if count == 1 else "report_series_many", lang, n=count),
+        names=f" ({'; '.join(series)})" if series else "",
+        categories=t("report_categories_one" if len(categories) == 1 else
+                     "report_categories_many", lang, n=len(categories)),
+        first="; ".join(t("report_quoted", lang, text=category) for category in shown)
+        + (" …" if len(categories) > len(shown) else ""),
     ).strip()  # fmt: skip
 
 

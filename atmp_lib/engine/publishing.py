@@ -570,27 +570,20 @@ def sources_rows(documents: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
-def sources_html(documents: list[dict[str, Any]], population: Any) -> str:
-    """The sources page, in both languages: the documents every figure traces back to,
-    and the public population statistics the per-capita figures use."""
+def sources_html(documents: list[dict[str, Any]], references: list[dict[str, str]]) -> str:
+    """The sources page, in both languages: the documents every figure traces back to, and
+    the public sources of the reference tables (population statistics, public facts)."""
     sections = []
     for lang in LANGUAGES:
         words = {key: t(f"sources_{key}", lang) for key in SOURCE_WORDS}
         items = "".join(_document_html(document, lang, words) for document in documents)
-        rows = "" if population is None else "".join(
-            f"<tr><td>{html.escape(str(row[f'name_{lang}']))}</td>"
-            f"<td>{int(row['population']):,}</td><td>{html.escape(str(row['reference_date']))}"
-            f"</td><td>{html.escape(str(row[f'agency_{lang}']))}</td></tr>".replace(
-                ",", "\u202f" if lang == "sv" else ","
-            )
-            for _, row in population.iterrows()
-        )  # fmt: skip
+        rows = "".join(_reference_row(reference, lang) for reference in references)
         head = "".join(f'<th scope="col">{words[key]}</th>' for key in
-                       ("country", "population", "date", "agency"))  # fmt: skip
+                       ("reference", "agency", "date", "address"))  # fmt: skip
         sections.append(
             f'<section lang="{lang}"><h2>{words["heading"]}</h2><p>{words["intro"]}</p>'
-            f"<ul>{items}</ul><h3>{words['population']}</h3>"
-            f'<table class="atmp-params"><caption>{words["population"]}</caption>'
+            f"<ul>{items}</ul><h3>{words['references']}</h3>"
+            f'<table class="atmp-params"><caption>{words["references"]}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
         )
     title = " / ".join(t("sources_heading", lang) for lang in LANGUAGES)
@@ -607,17 +600,29 @@ def sources_html(documents: list[dict[str, Any]], population: Any) -> str:
     )
 
 
-SOURCE_WORDS = ("heading", "intro", "population", "country", "date", "agency", "publisher",
+def _reference_row(reference: dict[str, str], lang: str) -> str:
+    """One public source of a reference table: what it gives, who publishes it, when, where."""
+    address = reference.get("url", "")
+    link = f'<a href="{html.escape(address)}">{html.escape(address)}</a>' if address else ""
+    cells = (reference.get(f"what_{lang}", ""), reference.get(f"organisation_{lang}", ""),
+             reference.get("date", ""))  # fmt: skip
+    return (
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + f"<td>{link}</td></tr>"
+    )
+
+
+SOURCE_WORDS = ("heading", "intro", "references", "reference", "date", "agency", "address",
                 "year_not_stated", "file")  # fmt: skip
 
 
 def _document_html(document: dict[str, Any], lang: str, words: dict[str, str]) -> str:
     year = document.get("atmp:year") or words["year_not_stated"]
     kind = document.get(f"atmp:kind_{lang}", "")
+    publisher = document.get(f"atmp:publisher_{lang}") or document.get("atmp:publisher", "")
     title_lang = html.escape(document.get("atmp:language", "en"))
     return (
         f'<li><cite lang="{title_lang}">{html.escape(document.get("title", ""))}</cite>. '
-        f"{html.escape(kind)}, {html.escape(document.get('atmp:publisher', ''))}, "
+        f"{html.escape(kind)}, {html.escape(publisher)}, "
         f"{html.escape(year)}. {words['file']}: <code>{html.escape(document.get('name', ''))}"
         "</code></li>"
     )

@@ -301,13 +301,22 @@ class Run:
         package = self.run_dir / DATA_PACKAGE_DIR
         if not package.exists():
             downloads.copy_data_package(self.project.data_dir, package)
-        tables = datasets.table_names(self.project.data_dir)
-        population = (
-            datasets.load("population", self.project.data_dir) if "population" in tables else None
-        )
-        page = publishing.sources_html(documents, population)
+        page = publishing.sources_html(documents, self._references())
         publishing.write_page(self.run_dir / SOURCES_PAGE, page)
         return [WORKBOOK, f"{DATA_PACKAGE_DIR}/datapackage.json", SOURCES_PAGE, *self._pdfs(titles)]
+
+    def _references(self) -> list[dict[str, str]]:
+        """The public sources of the data package's reference tables (``atmp:external``),
+        one row per table and organisation, for the sources page."""
+        found: dict[tuple, dict[str, str]] = {}
+        for name, resource in datasets.resources(self.project.data_dir).items():
+            if not resource.external:
+                continue
+            frame = datasets.load(name, self.project.data_dir)
+            for _, row in frame.iterrows():
+                reference = _reference_of(row, resource.title)
+                found.setdefault(tuple(reference.values()), reference)
+        return list(found.values())
 
     def _pdfs(self, titles: dict) -> list[str]:
         """With ``pdf``: one PDF per language, of the first parameter file's pages."""
@@ -496,6 +505,25 @@ def deferred_signals() -> Iterator[list[int]]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _reference_of(row: Any, title: str) -> dict[str, str]:
+    """What a reference table's row says of its public source, in both languages."""
+
+    def cell(*names: str) -> str:
+        for name in names:
+            if name in row and isinstance(row[name], str) and row[name]:
+                return row[name]
+        return ""
+
+    return {
+        "what_en": cell("label_en") or title,
+        "what_sv": cell("label_sv") or title,
+        "organisation_en": cell("agency_en", "source_organisation"),
+        "organisation_sv": cell("agency_sv", "source_organisation"),
+        "date": str(cell("reference_date", "date")),
+        "url": cell("source_url"),
+    }
 
 
 def _source(outcome: Outcome | None) -> str | None:
