@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test test-unit test-notebooks lint refresh screenshots bench lab validate clean
+.PHONY: help install report test test-unit test-notebooks lint refresh screenshots bench lab app validate prune clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,6 +55,12 @@ bench: $(STAMP) ## Run the benchmarks (report run against its floor; scenario mo
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks
+
+app: $(STAMP) ## Serve the scenario explorer as a web app on http://127.0.0.1:8866 (Voila)
+	$(BIN)/atmp-report app scenarios --port 8866
+
+prune: $(STAMP) ## Remove old report runs, keeping the newest 10 and the one latest points at
+	$(BIN)/atmp-report prune --keep 10
 
 clean: ## Remove generated reports (keeps .venv)
 	rm -rf reports

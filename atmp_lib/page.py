@@ -8,6 +8,7 @@ identical from run to run and nbval can compare them.
 from __future__ import annotations
 
 import html
+import os
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,10 +21,22 @@ from atmp_lib.i18n import check_lang, t
 _page = {"lang": "en"}
 
 
+#: Set by Voila in the kernels it starts: the notebook is served as a web app.
+SERVED_ENV = "SERVER_SOFTWARE"
+
+
+def served() -> bool:
+    """True when the notebook runs as a web app (Voila): the page's prose, tables and
+    charts are the report's; the app shows only its controls and their charts."""
+    return os.environ.get(SERVED_ENV, "").startswith("voila")
+
+
 def _show(content: object, **extra: object) -> None:
     """Display one output with the claims recorded for it (see atmp_lib.claims) and any
-    extra data for the report (a table's cells)."""
+    extra data for the report (a table's cells); nothing when served as an app."""
     metadata = claims.output_metadata()
+    if served():
+        return
     if extra:
         metadata.setdefault(claims.METADATA_KEY, {}).update(extra)
     display(content, metadata=metadata)
@@ -76,8 +89,10 @@ def table_data(frame: pd.DataFrame) -> dict[str, list]:
 
 
 def figure(fig: go.Figure) -> None:
-    """Show a chart through the report renderer, with the page language's number format."""
-    localize(fig, _page["lang"]).show()
+    """Show a chart through the report renderer, with the page language's number format
+    (not when served as an app: see :func:`served`)."""
+    if not served():
+        localize(fig, _page["lang"]).show()
 
 
 def verdict(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> None:

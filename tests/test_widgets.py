@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import ipywidgets
 import pytest
 import yaml
 
-from atmp_lib import datasets
+from atmp_lib import datasets, page
 from atmp_lib.i18n import t
-from atmp_lib.sections.scenarios import model, scenario, views, widgets
+from atmp_lib.sections.scenarios import app, model, scenario, views, widgets
 from atmp_lib.sections.scenarios.parameters import BY_NAME, FIELD_NAMES, GROUPS
 from atmp_lib.sections.scenarios.scenario import Basis, Scenario
 
@@ -267,3 +268,60 @@ def test_show_emits_the_widget_with_a_text_fallback(explorer, monkeypatch) -> No
     assert bundle[widgets.WIDGET_VIEW_MIME]["model_id"] == explorer.view.model_id
     assert bundle["text/plain"] == t("scen_w_fallback", "sv")
     assert t("scen_w_fallback", "sv") in bundle["text/html"]
+
+
+# --------------------------------------------------------------------------- the web app
+
+
+@pytest.fixture
+def explorer_app(base: Scenario, basis: Basis) -> app.ExplorerApp:
+    return app.ExplorerApp(base, basis, base, datasets.load("facts"), "en")
+
+
+def test_the_app_saves_nothing_on_the_server_and_offers_a_download(
+    explorer_app: app.ExplorerApp, base: Scenario
+) -> None:
+    before = sorted(scenario.params_dir().iterdir())
+    explorer = explorer_app.explorer
+    explorer.controls["need_companies"].value = base.need_companies + 50
+    explorer.save_name.value = "my_plan"
+    explorer.save_button.click()
+    assert sorted(scenario.params_dir().iterdir()) == before
+    link = explorer_app.download.value
+    assert 'download="my_plan.yaml"' in link
+    encoded = link.split("base64,", 1)[1].split('"', 1)[0]
+    saved = yaml.safe_load(base64.b64decode(encoded).decode("utf-8"))
+    assert saved == {"need_companies": base.need_companies + 50}
+
+
+def test_the_app_refuses_a_name_that_is_not_a_plain_file_name(
+    explorer_app: app.ExplorerApp,
+) -> None:
+    explorer_app.explorer.save_name.value = "../elsewhere"
+    assert explorer_app.offer_download() is None
+    assert explorer_app.download.value == ""
+    assert explorer_app.explorer.status.value
+
+
+def test_the_language_switch_keeps_the_settings(
+    explorer_app: app.ExplorerApp, base: Scenario
+) -> None:
+    explorer_app.explorer.controls["need_companies"].value = base.need_companies + 10
+    explorer_app.language.value = "sv"
+    assert explorer_app.explorer.lang == "sv"
+    assert explorer_app.explorer.scenario.need_companies == base.need_companies + 10
+    assert explorer_app.language.description == t("app_language", "sv")
+
+
+def test_scenario_yaml_holds_only_what_differs_after_the_comment(base: Scenario) -> None:
+    text = app.scenario_yaml(base.replace(horizon_years=base.horizon_years + 1), base, "a\nb")
+    assert text.startswith("# a\n# b\n")
+    assert yaml.safe_load(text) == {"horizon_years": base.horizon_years + 1}
+    assert yaml.safe_load(app.scenario_yaml(base, base)) == {}
+
+
+def test_served_is_true_only_under_voila(monkeypatch) -> None:
+    monkeypatch.delenv(page.SERVED_ENV, raising=False)
+    assert not page.served()
+    monkeypatch.setenv(page.SERVED_ENV, "voila/0.5.13")
+    assert page.served()

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from typing import Any
 
 from atmp_lib import parameters
 from atmp_lib import params as params_mod
+from atmp_lib.engine import app as app_mod
 from atmp_lib.engine import inputs as inputs_mod
 from atmp_lib.engine import pdf
 from atmp_lib.engine import prune as prune_mod
@@ -61,7 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_refresh(commands)
     _add_prune(commands)
+    _add_app(commands)
     return parser
+
+
+def _add_app(commands: Any) -> None:
+    app = commands.add_parser(
+        "app", help="serve a section notebook as a web app on 127.0.0.1 (Voila)",
+        description="Serve a section notebook (default: the scenarios) as a web app with "
+        "Voila, on this machine only: its controls and charts, no code, no request to other "
+        "hosts; the reader chooses the language. Stop it with Ctrl-C.",
+    )  # fmt: skip
+    app.add_argument("section", nargs="?", default="scenarios", metavar="SECTION",
+                     help="the section to serve (default: scenarios)")  # fmt: skip
+    app.add_argument("--port", type=_positive_int, default=8866, metavar="PORT",
+                     help="the port on 127.0.0.1 (default: 8866)")  # fmt: skip
+    app.add_argument("--open", action="store_true", help="open it in the default browser")
 
 
 def _version() -> str:
@@ -254,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``atmp-report`` console script."""
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "list": cmd_list,
-                "refresh": cmd_refresh, "prune": cmd_prune}  # fmt: skip
+                "refresh": cmd_refresh, "prune": cmd_prune, "app": cmd_app}  # fmt: skip
     try:
         project = find_project(args.root)
         with working_on(project):
@@ -389,6 +406,20 @@ def cmd_prune(args: argparse.Namespace, project: Project, argv: list[str]) -> in
         f"cached results; kept {len(pruned.kept)} runs in {output_dir}"
     )
     return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace, project: Project, argv: list[str]) -> int:
+    """Serve one section as a web app until interrupted."""
+    inputs = inputs_mod.check_inputs(project, [args.section], [])
+    [section] = inputs.sections
+    command = app_mod.voila_command(section, args.port, open_browser=args.open)
+    print(f"{PROG}: serving {section.name} on http://{app_mod.HOST}:{args.port}/ (Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        done = subprocess.run(command, env=app_mod.voila_environment(), cwd=project.notebooks_dir)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_OK if done.returncode in (0, -signal.SIGINT, 130) else EXIT_FAILED
 
 
 # --------------------------------------------------------------------------- reporting
