@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -18,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from atmp_lib.files import write_text_atomic
 from atmp_lib.formatting import format_number
 from atmp_lib.provenance import fold_whitespace
 
@@ -318,13 +320,12 @@ def unexplained(statements: Iterable[Statement]) -> list[Statement]:
 
 def write_register(path: Path, statements: Iterable[Statement]) -> None:
     """Write the register as CSV (one row per number stated), atomically."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(REGISTER_COLUMNS)
-        for statement in statements:
-            writer.writerow([getattr(statement, column) for column in REGISTER_COLUMNS])
-    temporary.replace(path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REGISTER_COLUMNS)
+    for statement in statements:
+        writer.writerow([getattr(statement, column) for column in REGISTER_COLUMNS])
+    write_text_atomic(path, buffer.getvalue())
 
 
 def source_texts(raw_folder: Path) -> list[str]:

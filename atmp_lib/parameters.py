@@ -283,14 +283,32 @@ def _enum(reference: str, directory: str) -> tuple[str, ...]:
 CrossCheck = Callable[[Mapping[str, Any]], Iterable[str]]
 """A rule between a section's parameters; yields messages that name their parameter."""
 
+FileCheck = Callable[[Path], Iterable[str]]
+"""A check of project files a section reads besides its parameters (given the project's
+root); yields messages that name the file."""
+
 SCHEMAS: dict[str, dict[str, Param]] = {}
 CROSS_CHECKS: dict[str, list[CrossCheck]] = {}
+FILE_CHECKS: dict[str, list[FileCheck]] = {}
 
 
-def register(section: str, *params: Param, cross_checks: Iterable[CrossCheck] = ()) -> None:
-    """Declare a section's parameters (by its short name, e.g. ``survey``)."""
+def register(
+    section: str,
+    *params: Param,
+    cross_checks: Iterable[CrossCheck] = (),
+    file_checks: Iterable[FileCheck] = (),
+) -> None:
+    """Declare a section's parameters (by its short name, e.g. ``survey``), the rules
+    between them, and the checks of the other project files it reads."""
     SCHEMAS[section] = {param.name: param for param in params}
     CROSS_CHECKS[section] = list(cross_checks)
+    FILE_CHECKS[section] = list(file_checks)
+
+
+def file_problems(section: str, root: Path) -> list[str]:
+    """What is wrong with the project files a section reads besides its parameters (a run
+    reports them before any notebook starts)."""
+    return [message for check in FILE_CHECKS.get(section, []) for message in check(root)]
 
 
 def schema(section: str) -> dict[str, Param]:

@@ -62,7 +62,7 @@ def test_console_script_is_installed() -> None:
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
     commands = re.findall(r"^ {4}(\w+) {2,}", done.stdout, flags=re.MULTILINE)
-    assert commands == ["run", "validate", "list", "refresh", "prune"]
+    assert commands == ["run", "validate", "list", "refresh", "prune", "app"]
 
 
 def test_list_shows_sections_parameters_and_files(

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from atmp_lib.engine import cli, manifest
+from atmp_lib.engine.inputs import check_inputs
 from atmp_lib.engine.run import deferred_signals
+from atmp_lib.paths import Project, working_on
 
 
 def report(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str]:
@@ -145,6 +147,19 @@ def test_a_huge_value_is_not_echoed_whole(
     assert code == 2
     assert "params/big.yaml: parameter 'lang'" in err
     assert len(err) < 2_000
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_a_broken_scenario_file_stops_only_the_runs_that_read_it(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project_copy / "params" / "other.yaml").write_text("seed: [\n", encoding="utf-8")
+    code, err = report(capsys, project_copy, "run", "scenarios")
+    assert code == 2
+    assert "params/other.yaml, line 2:" in err and "nothing was executed" in err
+    project = Project(project_copy)
+    with working_on(project):
+        assert check_inputs(project, ["overview"], []).sections  # it does not read params/
 
 
 def _fifo(path: Path) -> None:

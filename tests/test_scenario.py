@@ -440,7 +440,7 @@ def test_save_refuses_to_overwrite_unless_asked(tmp_path: Path, base: Scenario) 
 def test_bad_files_are_rejected_naming_the_file(tmp_path: Path) -> None:
     twice = tmp_path / "twice.yaml"
     twice.write_text("seed: 1\nseed: 2\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"twice.yaml: invalid YAML .*'seed' given twice"):
+    with pytest.raises(ParameterError, match=r"twice.yaml, line 2: duplicate key 'seed'"):
         scenario.load_scenario(twice)
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("draws: many\n", encoding="utf-8")
@@ -450,6 +450,50 @@ def test_bad_files_are_rejected_naming_the_file(tmp_path: Path) -> None:
     listed.write_text("- 1\n- 2\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="listed.yaml: expected a mapping"):
         scenario.load_scenario(listed)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [1, 1]\nb: &b [*a, *a]\nc: [*b, *b]\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="bomb.yaml: anchors and aliases"):
+        scenario.load_scenario(bomb)
+
+
+def test_one_bad_scenario_file_is_named_before_the_page_compares_them(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text("seed: 4\n", encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("seed: [\n", encoding="utf-8")
+    (tmp_path / "Odd Name.yaml").write_text("seed: 5\n", encoding="utf-8")
+    problems = scenario.scenario_file_problems(tmp_path)
+    assert len(problems) == 2
+    assert any("broken.yaml, line" in problem for problem in problems)
+    assert any("Odd Name.yaml: a scenario file's name" in problem for problem in problems)
+    with pytest.raises(ParameterError, match="broken.yaml"):
+        scenario.named_scenarios(tmp_path)
+    (tmp_path / "broken.yaml").unlink()
+    (tmp_path / "Odd Name.yaml").unlink()
+    assert list(scenario.named_scenarios(tmp_path)) == ["good"]
+
+
+def test_saving_never_follows_a_link_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    base = scenario.load_default_scenario()
+    target = tmp_path / "target.yaml"
+    target.write_text("seed: 9\n", encoding="utf-8")
+    link = tmp_path / "linked.yaml"
+    link.symlink_to(target)
+    with pytest.raises(OSError, match="not a regular file"):
+        scenario.save_scenario(base.replace(seed=1), link, base, overwrite=True)
+    assert target.read_text(encoding="utf-8") == "seed: 9\n"
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(OSError, match="not a regular file"):
+        scenario.save_scenario(base.replace(seed=1), tmp_path / "folder.yaml", base, overwrite=True)
+    scenario.save_scenario(base.replace(seed=2), target, base, overwrite=True)
+    assert scenario.read_overrides(target) == {"seed": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.yaml", "linked.yaml",
+                                                          "target.yaml"]  # fmt: skip
+
+
+def test_a_run_too_large_for_memory_is_refused_before_it_starts() -> None:
+    base = scenario.load_default_scenario()
+    with pytest.raises(ParameterError, match="'draws': 1,000,000 draws over 30 years"):
+        base.replace(draws=1_000_000, horizon_years=30)
+    assert base.replace(draws=1_000_000, horizon_years=5).draws == 1_000_000
 
 
 def test_scenario_files_are_told_apart_from_other_parameter_files(tmp_path: Path) -> None:

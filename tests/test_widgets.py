@@ -314,10 +314,10 @@ def test_the_language_switch_keeps_the_settings(
 
 
 def test_scenario_yaml_holds_only_what_differs_after_the_comment(base: Scenario) -> None:
-    text = app.scenario_yaml(base.replace(horizon_years=base.horizon_years + 1), base, "a\nb")
+    text = scenario.scenario_yaml(base.replace(horizon_years=base.horizon_years + 1), base, "a\nb")
     assert text.startswith("# a\n# b\n")
     assert yaml.safe_load(text) == {"horizon_years": base.horizon_years + 1}
-    assert yaml.safe_load(app.scenario_yaml(base, base)) == {}
+    assert yaml.safe_load(scenario.scenario_yaml(base, base)) == {}
 
 
 def test_served_is_true_only_under_voila(monkeypatch) -> None:

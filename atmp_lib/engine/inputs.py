@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from atmp_lib import parameters
 from atmp_lib import params as params_mod
 from atmp_lib.engine.manifest import LATEST
 from atmp_lib.errors import DataError, InputError
@@ -50,6 +51,10 @@ def check_inputs(
     chosen, found = params_mod.select_sections(sections, section_names)
     problems += found
     problems += _unless_data_broken(lambda: params_mod.validate_defaults(sections, project.root))
+    for section in chosen:
+        problems += _unless_data_broken(
+            lambda s=section: parameters.file_problems(s.short_name, project.root)
+        )
     files = []
     for path in params_paths:
         loaded, found = params_mod.load_params_file(path, project.root)
@@ -60,8 +65,8 @@ def check_inputs(
             )
             files.append(loaded)
     problems += broken_data + (more_problems or [])
-    if problems:
-        raise InputError(problems)
+    if problems:  # a file both given with -p and read by a section is reported once
+        raise InputError(list(dict.fromkeys(problems)))
     return Inputs(project=project, sections=chosen, params_files=files)
 
 

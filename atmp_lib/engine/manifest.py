@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from atmp_lib.files import write_text_atomic
 from atmp_lib.paths import Project, display_path
 
 MANIFEST = "manifest.json"
@@ -52,15 +53,8 @@ def create_run_dir(output_dir: Path) -> Path:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON through a temp file of this process in the same folder, then os.replace."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
-    try:
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    """Write JSON atomically (see :func:`atmp_lib.files.write_text_atomic`)."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 @contextlib.contextmanager

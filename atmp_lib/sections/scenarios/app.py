@@ -15,25 +15,16 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-import yaml
 from IPython.display import display
 
 from atmp_lib import page
 from atmp_lib.i18n import LANGUAGES, t
 from atmp_lib.sections.scenarios import views
-from atmp_lib.sections.scenarios.scenario import Basis, Scenario, scenario_path
+from atmp_lib.sections.scenarios.scenario import Basis, Scenario, scenario_path, scenario_yaml
 from atmp_lib.sections.scenarios.widgets import ScenarioExplorer
 
 LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}
 SAVED_COMMENT = "Saved with the scenario explorer app."
-
-
-def scenario_yaml(scenario: Scenario, base: Scenario, comment: str = "") -> str:
-    """The YAML of a scenario file: what differs from ``base``, after a comment."""
-    header = "".join(f"# {line}\n" for line in comment.splitlines())
-    changes = scenario.overrides(base)
-    return header + (yaml.safe_dump(changes, sort_keys=False, allow_unicode=True) if changes
-                     else "{}\n")  # fmt: skip
 
 
 class ExplorerApp:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from atmp_lib.parameters import Param, register
@@ -186,4 +187,27 @@ def ccrm_range_ordered(values: Mapping[str, Any]) -> Iterable[str]:
                "(allowed: low <= high)")  # fmt: skip
 
 
-register("scenarios", LANG, *(field.param for field in FIELDS), cross_checks=[ccrm_range_ordered])
+#: The most draws × years one run may simulate: about 1 GB of memory at its peak (the
+#: arrays hold every draw for every sector, source and year).
+MAX_DRAW_YEARS = 5_000_000
+
+
+def simulation_fits_in_memory(values: Mapping[str, Any]) -> Iterable[str]:
+    """Refuse draws × horizon_years above :data:`MAX_DRAW_YEARS` before the model runs."""
+    draws, years = values.get("draws"), values.get("horizon_years")
+    if isinstance(draws, int) and isinstance(years, int) and draws * years > MAX_DRAW_YEARS:
+        yield (f"parameter 'draws': {draws:,} draws over {years} years is {draws * years:,} "
+               f"draw-years, above the {MAX_DRAW_YEARS:,} one run may simulate (about 1 GB "
+               "of memory); lower 'draws' or 'horizon_years'")  # fmt: skip
+
+
+def scenario_files_readable(root: Path) -> Iterable[str]:
+    """Every scenario file in params/ can be read: the page compares them all."""
+    from atmp_lib.sections.scenarios.scenario import scenario_file_problems  # needs FIELDS
+
+    yield from scenario_file_problems(root / "params")
+
+
+register("scenarios", LANG, *(field.param for field in FIELDS),
+         cross_checks=[ccrm_range_ordered, simulation_fits_in_memory],
+         file_checks=[scenario_files_readable])  # fmt: skip

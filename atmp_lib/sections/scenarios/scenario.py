@@ -16,6 +16,7 @@ its allowed values. Nothing here knows a language.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -28,7 +29,9 @@ import yaml
 from atmp_lib import datasets
 from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
-from atmp_lib.parameters import data_value
+from atmp_lib.files import write_text_atomic
+from atmp_lib.parameters import cross_check_problems, data_value
+from atmp_lib.params import load_params_file
 from atmp_lib.paths import params_dir
 from atmp_lib.population import population_of
 from atmp_lib.sections.scenarios.parameters import (
@@ -36,7 +39,6 @@ from atmp_lib.sections.scenarios.parameters import (
     FIELD_NAMES,
     FIELDS,
     OPTIONS,
-    ccrm_range_ordered,
 )
 
 HOME_COUNTRY = "SE"
@@ -230,7 +232,7 @@ def _mapping_problems(values: Mapping[str, Any], prefix: str, resolved: bool = T
         if fault:
             problems.append(f"{prefix}parameter '{name}': {fault}")
     if not problems:
-        problems += [f"{prefix}{message}" for message in ccrm_range_ordered(values)]
+        problems += [f"{prefix}{message}" for message in cross_check_problems("scenarios", values)]
     return problems
 
 
@@ -317,36 +319,17 @@ def from_parameters(namespace: Mapping[str, Any], source: str, defaults: Scenari
 # --------------------------------------------------------------------------- YAML files
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that rejects a key given twice instead of keeping the last one."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"parameter {key!r} given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def read_overrides(path: Path | str) -> dict[str, Any]:
-    """The validated mapping a scenario file holds (only what differs from the baseline)."""
+    """The validated mapping a scenario file holds (only what differs from the baseline),
+    read as strictly as any parameter file (size, encoding, aliases, duplicate keys)."""
     path = Path(path)
-    label = display_name(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except FileNotFoundError:
-        raise ParameterError([f"{label}: scenario file not found"]) from None
-    except yaml.YAMLError as error:
-        raise ParameterError([f"{label}: invalid YAML ({error})"]) from None
-    data = {} if data is None else data
-    problems = validate_scenario_mapping(data, label, partial=True)
+    loaded, problems = load_params_file(path, params_dir().parent)
+    if loaded is None or problems:
+        raise ParameterError(problems)
+    problems = validate_scenario_mapping(loaded.values, loaded.label, partial=True)
     if problems:
         raise ParameterError(problems)
-    return dict(data)
+    return dict(loaded.values)
 
 
 def load_scenario(path: Path | str, base: Scenario | None = None) -> Scenario:
@@ -354,6 +337,14 @@ def load_scenario(path: Path | str, base: Scenario | None = None) -> Scenario:
     base = base or load_default_scenario()
     overrides = resolve(read_overrides(path), base)
     return Scenario.from_mapping({**base.to_mapping(), **overrides}, display_name(Path(path)))
+
+
+def scenario_yaml(scenario: Scenario, base: Scenario, comment: str = "") -> str:
+    """The text of a scenario file: what differs from ``base``, after a comment."""
+    header = "".join(f"# {line}\n" for line in comment.splitlines())
+    changes = scenario.overrides(base)
+    body = yaml.safe_dump(changes, sort_keys=False, allow_unicode=True) if changes else "{}\n"
+    return header + body
 
 
 def save_scenario(
@@ -364,14 +355,16 @@ def save_scenario(
     overwrite: bool = False,
     comment: str = "",
 ) -> Path:
-    """Write what differs from ``base`` as YAML; refuses to replace a file unless ``overwrite``."""
+    """Write what differs from ``base`` as YAML, atomically (a temporary file renamed over
+    the name). Refuses to replace a file unless ``overwrite``, and never follows a symbolic
+    link or replaces anything but a regular file."""
     path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OSError(errno.EPERM, "not a regular file (a link or a folder); left as it is",
+                      display_name(path))  # fmt: skip
     if path.exists() and not overwrite:
         raise FileExistsError(f"{display_name(path)} exists; pass overwrite=True to replace it")
-    header = "".join(f"# {line}\n" for line in comment.splitlines())
-    changes = scenario.overrides(base)
-    body = yaml.safe_dump(changes, sort_keys=False, allow_unicode=True) if changes else "{}\n"
-    path.write_text(header + body, encoding="utf-8")
+    write_text_atomic(path, scenario_yaml(scenario, base, comment))
     return path
 
 
@@ -396,26 +389,48 @@ def display_name(path: Path) -> str:
 
 def is_scenario_file(path: Path) -> bool:
     """A YAML file in params/ is a scenario when every key it sets is a scenario parameter
-    (an empty file is the baseline); ``default.yaml`` sets the whole report's defaults."""
+    (an empty file is the baseline); ``default.yaml`` sets the whole report's defaults. A
+    file that cannot be read counts as one, so that reading it reports the fault."""
     if path.name in NOT_SCENARIO_FILES:
         return False
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        return True  # let load_scenario report it
-    data = {} if data is None else data
-    return isinstance(data, dict) and set(data) <= set(FIELD_NAMES)
+    loaded, problems = load_params_file(path, params_dir().parent)
+    return loaded is None or bool(problems) or set(loaded.values) <= set(FIELD_NAMES)
+
+
+def scenario_files(directory: Path | None = None) -> list[Path]:
+    """The scenario files in ``params/``: baseline first, then by name."""
+    directory = directory or params_dir()
+    paths = [p for p in directory.glob("*.yaml") if is_scenario_file(p)]
+    return sorted(paths, key=lambda p: (p.stem != "baseline", _natural_key(p.stem)))
+
+
+def scenario_file_problems(directory: Path | None = None) -> list[str]:
+    """Why a scenario file in ``params/`` cannot be compared (the scenarios page reads them
+    all), each naming the file: a name that is not a plain file name, or a bad file."""
+    problems = []
+    for path in scenario_files(directory):
+        if not FILE_NAME_PATTERN.match(path.stem):
+            problems.append(
+                f"{display_name(path)}: a scenario file's name uses lower-case letters, digits, "
+                "'_' or '-' (up to 64 characters); rename it"
+            )
+            continue
+        try:
+            read_overrides(path)
+        except ParameterError as error:
+            problems += error.problems
+    return problems
 
 
 def named_scenarios(
     directory: Path | None = None, base: Scenario | None = None
 ) -> dict[str, Scenario]:
     """Every scenario file in ``params/`` by file stem, baseline first, then by name."""
-    directory = directory or params_dir()
+    problems = scenario_file_problems(directory)
+    if problems:
+        raise ParameterError(problems)
     base = base or load_default_scenario()
-    paths = [p for p in directory.glob("*.yaml") if is_scenario_file(p)]
-    paths.sort(key=lambda p: (p.stem != "baseline", _natural_key(p.stem)))
-    return {path.stem: load_scenario(path, base) for path in paths}
+    return {path.stem: load_scenario(path, base) for path in scenario_files(directory)}
 
 
 def _natural_key(name: str) -> list[tuple[int, int | str]]:

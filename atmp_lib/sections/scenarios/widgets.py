@@ -359,6 +359,13 @@ class ScenarioExplorer:
         except FileExistsError:
             self.status.value = html.escape(t("scen_w_exists", self.lang, path=display_name(path)))
             return None
+        except OSError as error:  # a read-only folder, a full disk: the old file is intact
+            reason = error.strerror or str(error)
+            self.status.value = html.escape(
+                t("scen_w_not_saved", self.lang, path=display_name(path), reason=reason)
+            )
+            return None
+        self.overwrite.value = False  # the next save asks again before replacing a file
         self.status.value = html.escape(t("scen_w_saved", self.lang, path=display_name(path)))
         return path
 
