@@ -119,6 +119,7 @@ def test_the_app_shows_the_explorer_without_code_or_report_prose(app_page: Any) 
     assert "from atmp_lib" not in text and "page.heading" not in text
     assert "Sensitivity" not in text  # a report heading: the report's prose is left out
     assert page.get_by_role("tab", name="Need", exact=True).count() == 1
+    assert page.get_by_role("heading", level=1).inner_text().endswith("scenario explorer")
     assert external == []
 
 
@@ -137,6 +138,7 @@ def test_the_language_switch_and_the_download_of_the_settings(app_page: Any) -> 
     page, external = app_page
     page.get_by_text("Svenska", exact=True).click()
     page.wait_for_selector("text=Språk", timeout=UPDATE_TIMEOUT * 1000)
+    assert page.get_by_role("heading", level=1).inner_text().endswith("scenarioutforskare")
     page.get_by_role("textbox").last.fill("min_plan")
     page.get_by_role("button", name="Spara som fil").click()
     link = page.locator("a[download]")

@@ -311,6 +311,7 @@ def test_the_language_switch_keeps_the_settings(
     assert explorer_app.explorer.lang == "sv"
     assert explorer_app.explorer.scenario.need_companies == base.need_companies + 10
     assert explorer_app.language.description == t("app_language", "sv")
+    assert t("app_title", "sv") in explorer_app.title.value
 
 
 def test_scenario_yaml_holds_only_what_differs_after_the_comment(base: Scenario) -> None:

@@ -38,6 +38,7 @@ class ExplorerApp:
             options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang,
             description=t("app_language", lang),
         )  # fmt: skip
+        self.title = widgets.HTML()
         self.download = widgets.HTML()
         self.view = widgets.VBox()
         self.explorer = self._explorer(scenario, lang)
@@ -51,8 +52,9 @@ class ExplorerApp:
         explorer.save_button.on_click(explorer.save, remove=True)
         explorer.save_button.on_click(self.offer_download)
         self.download.value = ""
+        self.title.value = f"<h1>{html.escape(t('app_title', lang))}</h1>"
         self.language.description = t("app_language", lang)
-        self.view.children = [self.language, explorer.view, self.download]
+        self.view.children = [self.title, self.language, explorer.view, self.download]
         return explorer
 
     def _switch(self, change: dict[str, Any]) -> None:
