@@ -443,6 +443,10 @@ class LabNotebook:
         """Whether the element ``selector`` finds is in the page."""
         return self.page.evaluate(IS_CONNECTED, selector)
 
+    def widget_html_texts(self) -> list[str]:
+        """Texts of the HTML widgets in the outputs (e.g. an explorer's result line)."""
+        return self.page.evaluate(READ_TEXTS, f"{OUTPUTS} .widget-html-content")
+
     def stderr_texts(self) -> list[str]:
         """Texts of stderr and error outputs (tracebacks), for failure messages."""
         selector = f"{OUTPUTS} [data-mime-type='application/vnd.jupyter.stderr']"

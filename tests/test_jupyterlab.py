@@ -42,10 +42,13 @@ from jupyterlab_session import (
     write_user_settings,
 )
 
+from atmp_lib.charts import PALETTE
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "lab" / "widget_chart.ipynb"
 SCENARIOS = PROJECT_ROOT / "notebooks" / "05_scenarios.ipynb"
 FIXTURE_WEIGHTS = [1, 2, 3]  # the fixture draws bars factor × (1, 2, 3)
+NOT_A_FORECAST = "This is not a forecast of unfilled posts"
 
 
 def fixture_bars(value: str) -> list[int]:
@@ -69,10 +72,26 @@ def check_fixture_bars(
 def check_scenario_years(
     notebook: LabNotebook, before: Chart, after: Chart, move: ControlMove
 ) -> None:
-    """The scenarios notebook's first control is the first year: the chart's years follow."""
+    """The scenarios notebook's first control is the first year: the chart's years follow.
+    The explorer's result line says the uncovered need is no forecast of unfilled posts, and
+    the live charts draw in the report's palette, the sensitivity bars ending at whole-people
+    values (base + length = the end the hover and the table give)."""
     assert move.kind == "slider"
     assert int(before.trace_values("x")[0]) == int(move.before)
     assert int(after.trace_values("x")[0]) == int(move.after)
+    assert any(NOT_A_FORECAST in text for text in notebook.widget_html_texts())
+    palette = {colour.lower() for colour in PALETTE.values()}
+    charts = notebook.charts()
+    traces = [trace for chart in charts for trace in chart.data]
+    for trace in traces:
+        for part in ("marker", "line"):
+            colour = (trace.get(part) or {}).get("color")
+            assert not isinstance(colour, str) or colour.lower() in palette, colour
+    bars = [trace for trace in traces if trace.get("base") and trace.get("customdata")]
+    assert bars, "no sensitivity bars among the live charts"
+    for trace in bars:
+        ends = [b + x for b, x in zip(trace["base"], trace["x"], strict=True)]
+        assert ends == list(trace["customdata"]) and all(float(e).is_integer() for e in ends)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atmp_lib import claims
-from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.charts import PALETTE, add_source_note, base_layout
 from atmp_lib.facts import get_fact
 from atmp_lib.formatting import format_fact, format_number, format_unit, source_note
 from atmp_lib.i18n import LabelError, t
@@ -47,21 +47,27 @@ MODEL_FACTS = (
 CHECK_FACTS = ("need_total", "need_companies", "need_healthcare", "need_ccrm_nordic")
 CHART_QUANTITIES = ("need", "capacity", "uncovered")
 TABLE_QUANTITIES = ("need", "capacity", "uncovered", "cumulative_uncovered")
+#: Chart colours by meaning, from the report's accessible palette (each mark at least 3:1
+#: against the page, the pairs that meet told apart with the common colour-vision deficiencies).
 COLOURS = {
-    "need": "#1f77b4",
-    "capacity": "#2ca02c",
-    "uncovered": "#d62728",
-    "cumulative_need": "#1f77b4",
-    "cumulative_capacity": "#2ca02c",
-    "cumulative_uncovered": "#d62728",
-    "companies": "#1f77b4",
-    "healthcare": "#2ca02c",
-    "ccrm_nordic": "#ff7f0e",
-    "low": "#9467bd",
-    "high": "#17becf",
+    "need": PALETTE["blue"],
+    "capacity": PALETTE["green"],
+    "uncovered": PALETTE["vermillion"],
+    "cumulative_need": PALETTE["blue"],
+    "cumulative_capacity": PALETTE["green"],
+    "cumulative_uncovered": PALETTE["vermillion"],
+    "companies": PALETTE["blue"],
+    "healthcare": PALETTE["green"],
+    "ccrm_nordic": PALETTE["vermillion"],
+    "low": PALETTE["blue"],
+    "high": PALETTE["ochre"],
 }
+#: Line marker per quantity, so that the lines differ in more than colour.
+SYMBOLS = {"need": "circle", "capacity": "square", "uncovered": "diamond"}
+#: Text inside a vermillion bar: black keeps it readable (white would fall below 4.5:1).
+TEXT_ON_BAR = "#000000"
 PLAIN_BELOW = 10_000
-BAND_OPACITY = "33"  # hex alpha appended to a colour for P10-P90 bands
+BAND_OPACITY = "33"  # hex alpha appended to a palette colour for P10-P90 bands (a fill)
 PEOPLE_HOVER = "%{y:,.0f}"
 SIDE_LEGEND = {"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}
 UNIT_LABELS = {
@@ -372,35 +378,71 @@ def check_table(check: pd.DataFrame, baseline: Scenario, facts: pd.DataFrame, la
 # --------------------------------------------------------------------------- need by sector
 
 
-def need_table(frame: pd.DataFrame, scenario: Scenario, lang: str) -> pd.DataFrame:
-    """Need per year by sector at the stated figures, the total and its running sum."""
-    sectors = [s for s in model.SECTORS if s != "ccrm_nordic" or scenario.ccrm_nordic_established]
-    columns: dict[str, list[str]] = {
-        t("scen_col_year", lang): [year_text(y, "parameter:first_year") for y in frame["year"]]
-    }
+def need_sectors(scenario: Scenario) -> list[str]:
+    """The sectors whose need counts: CCRM Nordic only when it is established."""
+    return [s for s in model.SECTORS if s != "ccrm_nordic" or scenario.ccrm_nordic_established]
+
+
+def whole_need(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The need per sector and year in whole people, rounded so that the table adds up.
+
+    Each sector's running total is rounded and its yearly figures are the steps between
+    those totals: every figure stays within one person of the model's, the sectors add up to
+    each year's need and the years to the running total (rounding each cell on its own would
+    show e.g. 12 + 12 = 25 for 12.4 a year).
+    """
+    whole = pd.DataFrame({"year": frame["year"].astype(int)})
+    sectors = need_sectors(scenario)
     for sector in sectors:
-        columns[t(f"scen_sector_{sector}", lang)] = [
-            people(v, lang, f"model:need_{sector}:{y}")
-            for y, v in zip(frame["year"], frame[f"need_{sector}"], strict=True)
-        ]
-    for quantity in ("need", "cumulative_need"):
-        columns[t(f"scen_q_{quantity}", lang)] = [
-            people(v, lang, f"model:{quantity}:{y}")
-            for y, v in zip(frame["year"], frame[quantity], strict=True)
+        running = np.rint(frame[f"need_{sector}"].cumsum().to_numpy())
+        whole[f"need_{sector}"] = np.diff(running, prepend=0).astype(int)
+    whole["need"] = whole[[f"need_{s}" for s in sectors]].sum(axis=1)
+    whole["cumulative_need"] = whole["need"].cumsum()
+    return whole
+
+
+def need_is_whole(frame: pd.DataFrame, scenario: Scenario) -> bool:
+    """Whether every sector's yearly need is a whole number of people (nothing to adjust)."""
+    values = frame[[f"need_{s}" for s in need_sectors(scenario)]].to_numpy()
+    return bool(np.allclose(values, np.rint(values)))
+
+
+def need_note(frame: pd.DataFrame, scenario: Scenario, note: str, lang: str) -> str:
+    """The need table's source note, saying how it rounds when a yearly need is not whole."""
+    if need_is_whole(frame, scenario):
+        return note
+    return f"{t('scen_need_rounding', lang)} {note}"
+
+
+def need_table(frame: pd.DataFrame, scenario: Scenario, lang: str) -> pd.DataFrame:
+    """Need per year by sector at the stated figures, the total and its running sum, in
+    whole people that add up (see :func:`whole_need`)."""
+    whole = whole_need(frame, scenario)
+    columns: dict[str, list[str]] = {
+        t("scen_col_year", lang): [year_text(y, "parameter:first_year") for y in whole["year"]]
+    }
+    labels = {f"need_{s}": f"scen_sector_{s}" for s in need_sectors(scenario)}
+    labels |= {quantity: f"scen_q_{quantity}" for quantity in ("need", "cumulative_need")}
+    for name, label in labels.items():
+        columns[t(label, lang)] = [
+            people(v, lang, f"model:{name}:{y}")
+            for y, v in zip(whole["year"], whole[name], strict=True)
         ]
     return pd.DataFrame(columns)
 
 
 def need_values(scenario: Scenario, frame: pd.DataFrame, lang: str) -> dict[str, str]:
-    """The figures the need text quotes."""
-    last = frame.iloc[-1]
-    values = {
-        "companies": people(frame["need_companies"].iloc[0], lang, "model:need_companies:first"),
-        "healthcare": people(frame["need_healthcare"].iloc[0], lang, "model:need_healthcare:first"),
-        "total": people(last["cumulative_need"], lang, "model:cumulative_need:last"),
+    """The figures the need text quotes: each sector's yearly rate ("about 12" when it is not
+    whole) and the need up to the last year as the need table adds it up."""
+    total = whole_need(frame, scenario)["cumulative_need"].iloc[-1]
+    return {
+        "companies": about_people(frame["need_companies"].iloc[0], lang,
+                                  "model:need_companies:first"),
+        "healthcare": about_people(frame["need_healthcare"].iloc[0], lang,
+                                   "model:need_healthcare:first"),
+        "total": people(total, lang, "model:cumulative_need:last"),
         "last_year": year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
-    }
-    return values
+    }  # fmt: skip
 
 
 def need_notes(scenario: Scenario, basis: Basis, frame: pd.DataFrame, lang: str) -> str:
@@ -439,24 +481,29 @@ def ccrm_sentence(scenario: Scenario, frame: pd.DataFrame, lang: str) -> str:
     return t(
         "scen_ccrm_counted", lang,
         start=year_text(scenario.start_year("ccrm"), "derived:first_year + ccrm_start_lag_years"),
-        per_year=people(frame["need_ccrm_nordic"].max(), lang, "model:need_ccrm_nordic:per_year"),
+        per_year=about_people(frame["need_ccrm_nordic"].max(), lang,
+                              "model:need_ccrm_nordic:per_year"),
         inside=people(inside, lang, "model:need_ccrm_nordic:horizon"),
         last_year=year_text(scenario.last_year, "derived:first_year + horizon_years - 1"),
     )  # fmt: skip
 
 
-def need_figure(frame: pd.DataFrame, label: str, note: str, lang: str) -> go.Figure:
-    """Need per sector per year at the stated figures (stacked bars)."""
+def need_figure(
+    frame: pd.DataFrame, scenario: Scenario, label: str, note: str, lang: str
+) -> go.Figure:
+    """Need per sector per year at the stated figures (stacked bars), in the need table's
+    whole people."""
+    whole = whole_need(frame, scenario)
     fig = go.Figure()
-    for sector in model.SECTORS:
-        values = frame[f"need_{sector}"]
+    for sector in need_sectors(scenario):
+        values = whole[f"need_{sector}"]
         if not values.any():
             continue
         fig.add_trace(
             go.Bar(
                 name=t(f"scen_sector_{sector}", lang),
-                x=[int(y) for y in frame["year"]],
-                y=values.round(0).tolist(),
+                x=whole["year"].tolist(),
+                y=values.tolist(),
                 marker_color=COLOURS[sector],
                 hovertemplate=PEOPLE_HOVER,
             )
@@ -485,7 +532,8 @@ def options_table(scenario: Scenario, basis: Basis, lang: str) -> pd.DataFrame:
                 rates[option], lang, "derived:apprenticeship_uk_places × population:SE / "
                 "population:GB / apprenticeship_duration_years"))
         else:
-            adds = people(rates[option], lang, f"parameter:{_rate_field(option)}")
+            adds = t("scen_adds_people", lang, value=people(
+                rates[option], lang, f"parameter:{_rate_field(option)}"))
         lag_field = f"{option}_start_lag_years"
         size = range_text(_rate_field(option), lang)
         if option == "apprenticeship":
@@ -506,7 +554,8 @@ def _domestic_row(scenario: Scenario, lang: str) -> dict[str, str]:
     value = scenario.domestic_training_per_year
     adds = (
         t("scen_unknown", lang) if value is None
-        else people(value, lang, "parameter:domestic_training_per_year")
+        else t("scen_adds_people", lang, value=people(
+            value, lang, "parameter:domestic_training_per_year"))
     )  # fmt: skip
     return {
         "option": t("scen_option_domestic_today", lang),
@@ -639,15 +688,21 @@ def _rgba_band(colour: str) -> str:
     return colour + BAND_OPACITY
 
 
+def _chart_whole(values: np.ndarray) -> list[float]:
+    """Whole people for a chart (its data table and CSV show what it plots). Floats, so that
+    plotly keeps them a plain list (it packs a list of ints into a typed array)."""
+    return [float(value) for value in np.rint(values)]
+
+
 def band_xy(years: list[int], bands: np.ndarray) -> dict:
     """x/y of a closed P10-P90 polygon: P90 forwards in time, then P10 backwards."""
-    upper, lower = np.round(bands[2], 1).tolist(), np.round(bands[0], 1).tolist()
+    upper, lower = _chart_whole(bands[2]), _chart_whole(bands[0])
     return {"x": years + years[::-1], "y": upper + lower[::-1]}
 
 
 def median_xy(years: list[int], bands: np.ndarray) -> dict:
-    """x/y of the P50 line."""
-    return {"x": list(years), "y": np.round(bands[1], 1).tolist()}
+    """x/y of the P50 line, in whole people as the tables give it."""
+    return {"x": list(years), "y": _chart_whole(bands[1])}
 
 
 def percentile_traces(
@@ -676,9 +731,11 @@ def band_figure(
                 fillcolor=_rgba_band(colour), line={"width": 0}, hoverinfo="skip",
             )
         )  # fmt: skip
+        symbol = SYMBOLS[quantity.removeprefix("cumulative_")]
         fig.add_trace(
             go.Scatter(**line, name=name, mode="lines+markers", hovertemplate=PEOPLE_HOVER,
-                       line={"color": colour, "width": 3})
+                       line={"color": colour, "width": 3},
+                       marker={"color": colour, "symbol": symbol, "size": 8})
         )  # fmt: skip
     fig.update_xaxes(title_text=t("scen_axis_year", lang), dtick=1)
     fig.update_yaxes(title_text=axis, zeroline=True, rangemode="tozero")
@@ -720,19 +777,34 @@ def cumulative_figure(
 # --------------------------------------------------------------------------- sensitivity
 
 
-def tornado_traces(frame: pd.DataFrame, lang: str) -> list[dict]:
-    """The two bar traces of a tornado chart: from the base to the result at each end.
+def whole_tornado(frame: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity rows as the page shows them: the centre and both ends in whole people,
+    the difference taken between the rounded ends (so that it follows from the ends shown:
+    284 and 277 differ by 7, not by the 8 of the unrounded 284.4 and 276.6), ranked by that
+    difference (ties keep the model's order)."""
+    shown = frame.assign(**{column: np.rint(frame[column].to_numpy(dtype=float))
+                            for column in ("base", "at_low", "at_high")})  # fmt: skip
+    shown["swing"] = (shown["at_high"] - shown["at_low"]).abs()
+    return shown.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def tornado_traces(frame: pd.DataFrame, scenario: Scenario, lang: str) -> list[dict]:
+    """The two bar traces of a tornado chart: from the centre (``base``) to the result at each
+    end, in whole people; ``customdata`` holds each end for the hover, ``name`` says what the
+    values are (the explorer swaps all of it when the settings change).
 
     Largest swing at the top (plotly draws the first category at the bottom, so reversed).
     """
-    rows = frame.iloc[::-1]
+    rows = whole_tornado(frame).iloc[::-1]
     names = [f"{input_name(n, lang)} ({_range_words(n, lo, hi, lang)})"
              for n, lo, hi in zip(rows["input"], rows["low"], rows["high"], strict=True)]
-    base = rows["base"].round(1).tolist()
+    base = _chart_whole(rows["base"].to_numpy())
     return [
-        {"x": (rows[end] - rows["base"]).round(1).tolist(), "y": names, "base": base}
-        for end in ("at_low", "at_high")
-    ]
+        {"x": _chart_whole((rows[f"at_{end}"] - rows["base"]).to_numpy()), "y": names, "base": base,
+         "customdata": _chart_whole(rows[f"at_{end}"].to_numpy()),
+         "name": tornado_series(end, scenario, lang)}
+        for end in ("low", "high")
+    ]  # fmt: skip
 
 
 def _range_words(name: str, low: float, high: float, lang: str) -> str:
@@ -745,16 +817,21 @@ def tornado_title(scenario: Scenario, label: str, lang: str) -> str:
     return t("scen_chart_tornado_title", lang, last_year=scenario.last_year, scenario=label)
 
 
+def tornado_series(end: str, scenario: Scenario, lang: str) -> str:
+    """A tornado series' name, which says what its values are: the need not covered up to the
+    last year with the input at one end (the chart's data exports under this name)."""
+    return t(f"scen_tornado_{end}", lang, last_year=scenario.last_year)
+
+
 def tornado_figure(
     frame: pd.DataFrame, scenario: Scenario, label: str, note: str, lang: str
 ) -> go.Figure:
     """One bar pair per input: the cumulative uncovered need at its low and its high end."""
     fig = go.Figure()
-    for trace, end in zip(tornado_traces(frame, lang), ("low", "high"), strict=True):
+    for trace, end in zip(tornado_traces(frame, scenario, lang), ("low", "high"), strict=True):
         fig.add_trace(
-            go.Bar(**trace, orientation="h", name=t(f"scen_tornado_{end}", lang),
-                   marker_color=COLOURS[end],
-                   hovertemplate="%{base:,.0f} → %{x:+,.0f}<extra></extra>")
+            go.Bar(**trace, orientation="h", marker_color=COLOURS[end],
+                   hovertemplate="%{base:,.0f} → %{customdata:,.0f}<extra></extra>")
         )  # fmt: skip
     fig.update_xaxes(title_text=t("scen_axis_uncovered", lang, last_year=scenario.last_year))
     fig.update_yaxes(automargin=True)
@@ -772,7 +849,7 @@ def tornado_table(frame: pd.DataFrame, scenario: Scenario, lang: str) -> pd.Data
     """Each input's range and the cumulative uncovered need at its two ends, ranked."""
     year = scenario.last_year
     rows = []
-    for _, row in frame.iterrows():
+    for _, row in whole_tornado(frame).iterrows():
         name = row["input"]
         rows.append([
             input_name(name, lang),
@@ -814,16 +891,31 @@ def _approx_formula(name: str, s: Scenario) -> tuple[str, str]:
     return f"{value} × (1 − {pct}/100)", f"{value} × (1 + {pct}/100)"
 
 
+def top_input(frame: pd.DataFrame) -> str:
+    """The input that matters most, as the page ranks them (by the difference shown)."""
+    return str(whole_tornado(frame)["input"].iloc[0])
+
+
 def tornado_values(frame: pd.DataFrame, scenario: Scenario, lang: str) -> dict[str, str]:
-    """The figures the sensitivity text quotes: the input that matters most and its swing."""
-    top = frame.iloc[0]
+    """The figures the sensitivity text quotes: the centre it varies around (and whether it
+    counts CCRM Nordic), the input that matters most and its difference."""
+    top = whole_tornado(frame).iloc[0]
     year = scenario.last_year
     return {
-        "top": _in_sentence(input_name(top["input"], lang)),
+        "top": input_name(top["input"], lang),  # quoted as the table names it
         "swing": people(top["swing"], lang, f"model:tornado:{top['input']}:swing:{year}"),
         "base": people(top["base"], lang, f"model:cumulative_uncovered:{year}:point"),
+        "ccrm": tornado_ccrm(scenario, lang),
         "last_year": year_text(year, "derived:first_year + horizon_years - 1"),
     }
+
+
+def tornado_ccrm(scenario: Scenario, lang: str) -> str:
+    """Whether the sensitivity view's centre counts CCRM Nordic, and from when."""
+    if not scenario.ccrm_nordic_established:
+        return t("scen_tornado_ccrm_off", lang)
+    start = year_text(scenario.start_year("ccrm"), "derived:first_year + ccrm_start_lag_years")
+    return t("scen_tornado_ccrm_on", lang, start=start)
 
 
 # --------------------------------------------------------------------------- named scenarios
@@ -866,14 +958,15 @@ def comparison_figure(
     mid = comparison["uncovered_p50"].astype(float)
     fig = go.Figure(
         go.Bar(
-            x=mid.round(0).tolist(), y=names, orientation="h",
+            x=_chart_whole(mid.to_numpy()), y=names, orientation="h",
             marker_color=COLOURS["uncovered"],
             text=[_chart_people(value, lang) for value in mid], textposition="inside",
-            insidetextanchor="start", hovertemplate="%{x:,.0f}<extra></extra>",
+            insidetextanchor="start", insidetextfont={"color": TEXT_ON_BAR},
+            hovertemplate="%{x:,.0f}<extra></extra>",
             error_x={
                 "type": "data", "symmetric": False,
-                "array": (comparison["uncovered_p90"] - mid).round(0).tolist(),
-                "arrayminus": (mid - comparison["uncovered_p10"]).round(0).tolist(),
+                "array": _chart_whole(comparison["uncovered_p90"].round() - mid.round()),
+                "arrayminus": _chart_whole(mid.round() - comparison["uncovered_p10"].round()),
             },
         )
     )  # fmt: skip

@@ -307,7 +307,7 @@ class ScenarioExplorer:
             views.cumulative_title(self.scenario, self.label, self.lang),
         )
         self.tornado_chart.update(
-            views.tornado_traces(self.sensitivity, self.lang),
+            views.tornado_traces(self.sensitivity, self.scenario, self.lang),
             views.tornado_title(self.scenario, self.label, self.lang),
             height=views.tornado_height(self.sensitivity),
         )
@@ -332,7 +332,7 @@ class ScenarioExplorer:
             "scen_w_summary", self.lang, last_year=self.scenario.last_year,
             p10=self._people(low), p50=self._people(mid), p90=self._people(high),
             domestic=t("scen_w_domestic_unknown", self.lang) if unknown else "",
-            top=views.input_name(self.sensitivity["input"].iloc[0], self.lang),
+            top=views.input_name(views.top_input(self.sensitivity), self.lang),
             draws=format_number(self.scenario.draws, self.lang),
             ms=format_number(round(self.last_update_seconds * 1000), self.lang),
         )  # fmt: skip
