@@ -228,6 +228,23 @@ def test_a_run_offers_the_data_of_every_table_and_chart_and_a_pdf_per_language(
         assert "Countries" in text or "Länder" in text  # a chart's axis, drawn before printing
 
 
+def test_chart_data_columns_are_named_by_the_axes() -> None:
+    from atmp_lib.engine.downloads import chart_data
+
+    bars = {"data": [{"type": "bar", "orientation": "h", "name": "P50", "x": [3], "y": ["UK"],
+                      "error_x": {"array": [1], "arrayminus": [2]}}],
+            "layout": {"xaxis": {"title": {"text": "People"}},
+                       "yaxis": {"title": "Country"}}}  # fmt: skip
+    header, rows = chart_data(bars, "en")
+    assert header[:3] == ["Series", "Country", "People"]
+    assert rows == [["P50", "UK", 3, 1.0, 4.0, None]]
+    heat = {"data": [{"type": "heatmap", "z": [[1, 2]], "x": ["a", "b"], "y": ["r"],
+                      "colorbar": {"title": {"text": "Courses"}}}], "layout": {}}  # fmt: skip
+    header, rows = chart_data(heat, "sv")
+    assert header == ["Serie", "Kategori", "Värde", "Courses"]
+    assert rows == [["1", "a", "r", 1], ["1", "b", "r", 2]]
+
+
 def test_pdfs_need_chromium_before_anything_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1069,7 +1069,7 @@ def test_tornado_chart_gives_the_ends_the_table_shows(base: Scenario, basis) -> 
     assert set(series) == {row[0] for row in rows}
     assert all(name.startswith("Not covered up to 2026") for name in series)
     for name, category, value, *_ in rows:
-        shown = table.loc[category.rsplit(" (", 1)[0]].iloc[series[name] - 1]
+        shown = table.loc[category.rsplit(": ", 1)[0]].iloc[series[name] - 1]
         assert value == int(shown), (name, category)
     for trace in figure["data"]:
         assert [b + x for b, x in zip(trace["base"], trace["x"], strict=True)] == trace[

@@ -125,21 +125,49 @@ def chart_title(figure: dict) -> str:
 
 
 def chart_data(figure: dict, lang: str) -> tuple[list[str], list[list[Any]]]:
-    """Every data trace's points as rows: series, category (x), value (y), the ends of its
-    error bar (an assumed band) and the label the chart gives the point (e.g. "50–100" for a
-    stacked range); a heat map's cells as series, x, y, z."""
+    """Every data trace's points as rows: series, category, value, the ends of its error
+    bar (an assumed band) and the label the chart gives the point (e.g. "50–100" for a
+    stacked range); a heat map's cells as series, column, row, value. The columns are
+    named by the chart's axis titles where it has them."""
     series = t("report_col_series", lang)
-    header = [series, "x", "y", t("report_col_low", lang), t("report_col_high", lang),
-              t("report_col_label", lang)]  # fmt: skip
+    traces = data_traces(figure)
     rows: list[list[Any]] = []
-    for index, trace in enumerate(data_traces(figure)):
-        name = _plain(trace.get("name")) or f"{index + 1}"
-        if "z" in trace:
-            header = [series, "x", "y", "z"]
-            rows += _heatmap_rows(name, trace)
-            continue
-        rows += _point_rows(name, trace)
+    if any("z" in trace for trace in traces):
+        header = [series, *_axis_names(figure, "xy", lang), _colour_name(figure, lang)]
+        for index, trace in enumerate(traces):
+            rows += _heatmap_rows(_plain(trace.get("name")) or f"{index + 1}", trace)
+        return header, rows
+    horizontal = bool(traces) and traces[0].get("orientation") == "h"
+    header = [series, *_axis_names(figure, "yx" if horizontal else "xy", lang),
+              t("report_col_low", lang), t("report_col_high", lang),
+              t("report_col_label", lang)]  # fmt: skip
+    for index, trace in enumerate(traces):
+        rows += _point_rows(_plain(trace.get("name")) or f"{index + 1}", trace)
     return header, rows
+
+
+def _axis_names(figure: dict, order: str, lang: str) -> list[str]:
+    """The titles of the category axis and the value axis, in ``order`` ("xy" or "yx")."""
+    fallbacks = (t("report_col_category", lang), t("report_col_value", lang))
+    names = [_title_text(figure.get("layout", {}).get(f"{axis}axis", {})) for axis in order]
+    return [name or fallback for name, fallback in zip(names, fallbacks, strict=True)]
+
+
+def _colour_name(figure: dict, lang: str) -> str:
+    """A heat map's value column: its colour bar's title, else "Value"."""
+    for trace in data_traces(figure):
+        title = _title_text(trace.get("colorbar", {}))
+        if title:
+            return title
+    colour_axis = figure.get("layout", {}).get("coloraxis", {})
+    return _title_text(colour_axis.get("colorbar", {})) or t("report_col_value", lang)
+
+
+def _title_text(owner: Any) -> str:
+    """The text of an axis's or colour bar's title, without markup ("" when none)."""
+    title = owner.get("title", {}) if isinstance(owner, dict) else {}
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return str(_plain(text or ""))
 
 
 def _point_rows(name: str, trace: dict) -> list[list[Any]]:

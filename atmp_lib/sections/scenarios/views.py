@@ -796,7 +796,7 @@ def tornado_traces(frame: pd.DataFrame, scenario: Scenario, lang: str) -> list[d
     Largest swing at the top (plotly draws the first category at the bottom, so reversed).
     """
     rows = whole_tornado(frame).iloc[::-1]
-    names = [f"{input_name(n, lang)} ({_range_words(n, lo, hi, lang)})"
+    names = [f"{input_name(n, lang)}: {_range_words(n, lo, hi, lang)}"
              for n, lo, hi in zip(rows["input"], rows["low"], rows["high"], strict=True)]
     base = _chart_whole(rows["base"].to_numpy())
     return [
