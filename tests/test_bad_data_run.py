@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,19 +9,6 @@ import pytest
 from test_datasets import rewrite, set_cell
 
 from atmp_lib.engine import cli
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the real project's notebooks, parameters and data."""
-    root = tmp_path / "project"
-    for folder in ("notebooks", "params", "data"):
-        shutil.copytree(PROJECT_ROOT / folder, root / folder)
-    for path in (root / "data" / "raw").iterdir():
-        path.chmod(0o644)
-    return root
 
 
 def drop_quote_column(path: Path) -> None:
@@ -59,12 +45,12 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
 @pytest.mark.usefixtures("no_kernel")
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
 def test_broken_table_stops_the_run_before_any_kernel(
-    breakage: str, project: Path, capsys: pytest.CaptureFixture[str]
+    breakage: str, project_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     breaker, message = BREAKAGES[breakage]
-    breaker(project / "data" / "facts.csv")
-    code = cli.main(["--root", str(project), "run", "--no-progress"])
+    breaker(project_copy / "data" / "facts.csv")
+    code = cli.main(["--root", str(project_copy), "run", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2, err
     assert message in err
-    assert not (project / "reports").exists()
+    assert not (project_copy / "reports").exists()
