@@ -136,6 +136,8 @@ def chart_data(figure: dict, lang: str) -> tuple[list[str], list[list[Any]]]:
         name = _plain(trace.get("name")) or f"{index + 1}"
         if "z" in trace:
             header = [series, "x", "y", "z"]
+            if _cell_labels(trace):
+                header.append(t("report_col_label", lang))
             rows += _heatmap_rows(name, trace)
             continue
         rows += _point_rows(name, trace)
@@ -174,14 +176,27 @@ def _add(value: Any, base: Any) -> Any:
         return value
 
 
+def _cell_labels(trace: dict) -> list[list[Any]]:
+    """The text a heat map writes in its cells (its grade in words), if it writes any."""
+    if not trace.get("texttemplate"):
+        return []
+    return [_values(row) for row in _values(trace.get("text"))]
+
+
 def _heatmap_rows(name: str, trace: dict) -> list[list[Any]]:
+    """One row per cell: series, x, y, z, and the cell's own text when it writes one (a
+    coded z, such as a status rank, then comes with its meaning)."""
     z = _values(trace.get("z"))
     xs, ys = _values(trace.get("x")), _values(trace.get("y"))
-    return [
-        [name, _plain(xs[j]) if j < len(xs) else j, _plain(ys[i]) if i < len(ys) else i, value]
-        for i, row in enumerate(z)
-        for j, value in enumerate(_values(row))
-    ]
+    labels = _cell_labels(trace)
+    rows = []
+    for i, row in enumerate(z):
+        for j, value in enumerate(_values(row)):
+            cells = [name, _plain(xs[j]) if j < len(xs) else j, _plain(ys[i]) if i < len(ys) else i]
+            rows.append([*cells, value])
+            if labels:
+                rows[-1].append(_plain(labels[i][j]) if i < len(labels) else None)
+    return rows
 
 
 def _values(raw: Any) -> list[Any]:
