@@ -292,11 +292,16 @@ def test_intro_records_its_counts_and_words_an_empty_audience(supply: pd.DataFra
     claims.take()
     text = views.intro_text(supply, "all", "en")
     taken = claims.take()
-    assert [c["basis"] for c in taken][:2] == [
+    assert [c["basis"] for c in taken][:3] == [
         "count:course_supply:category=offering",
+        "count:course_supply:category=offering&status=offered&atmp_depth=dedicated",
         "count:course_supply:category=offering&status=offered",
     ]
     assert all(c["text"] in text for c in taken)
+    # each count is recorded with its own words, so equal counts stay apart in the register
+    assert [c["text"] for c in taken][1:3] == [
+        "1 of them aimed at ATMP", "3 available now (1 of them aimed at ATMP)",
+    ]  # fmt: skip
     industry = calc.filter_by_audience(supply, "industry")
     assert views.intro_text(industry, "industry", "sv") == t("supply_intro_none", "sv")
 
@@ -313,10 +318,15 @@ def test_the_produced_course_is_not_available_now_and_the_conference_course_not_
     assert conference["status"] == "given_at_earlier_conference"
     assert "i samband med en tidigare nationell konferens" in conference["quote"]
     intro = views.intro_text(supply, "all", "en")
-    assert ": 3 available now (1 of them aimed at ATMP), 1 produced (availability now not " in intro
-    assert "1 given at an earlier national conference." in intro
+    assert intro.endswith(
+        "shown:\n\n- 3 available now (1 of them aimed at ATMP)\n"
+        "- 1 produced (availability now not stated)\n- 1 in development\n"
+        "- 1 given at an earlier national conference"
+    )
     swedish = views.intro_text(supply, "all", "sv")
-    assert "3 som finns i dag (varav 1 med inriktning mot ATMP), 1 som har producerats" in swedish
+    assert "- 3 som finns i dag (varav 1 med inriktning mot ATMP)\n- 1 som har producerats" in (
+        swedish
+    )
     for lang in ("en", "sv"):
         table = views.offerings_table(supply, lang).set_index(t("col_name", lang))
         status = table[t("col_status", lang)]
@@ -337,9 +347,9 @@ def test_one_effort_is_singular_and_a_status_with_none_is_left_out() -> None:
     frame = tiny_supply(status=["offered", "offered", "offered", "offered"])
     one = frame[frame["id"] == "c"]
     text = views.intro_text(one, "all", "en")
-    assert "it names 1 effort for the audience shown: 1 available now (none of them" in text
-    assert "in development" not in text and " and " not in text.split(": ")[-1]
-    assert "1 insats för den valda målgruppen: 1 som finns i dag (ingen av dem" in (
+    assert "it names 1 effort for the audience shown:\n\n- 1 available now (none of them" in text
+    assert "in development" not in text and text.count("\n- ") == 1
+    assert "1 insats för den valda målgruppen:\n\n- 1 som finns i dag (ingen av dem" in (
         views.intro_text(one, "all", "sv")
     )
 
@@ -666,6 +676,7 @@ def used_label_ids() -> set[str]:
     dynamic |= {f"supply_grade_{g}" for g in grade_ids}
     dynamic |= {f"supply_grade_inline_{g}" for g in grade_ids}
     dynamic |= {f"supply_efforts_{n}" for n in ("one", "many")}
+    dynamic |= {"supply_part_aimed", "supply_part_aimed_none"}
     dynamic |= {f"supply_part_{s}" for s in ("offered", "produced", "in_development",
                                                "given_at_earlier_conference")}  # fmt: skip
     dynamic |= {f"supply_now_{g}" for g in calc.GRADE_IDS.values()}

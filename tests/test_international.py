@@ -327,6 +327,13 @@ def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
         *[len(ids) for ids in summary.in_sweden.values() if ids],
     ]
     assert all(c["basis"].startswith("count:mechanism_comparison.csv:") for c in taken)
+    # each count with the words leading up to it: equal counts stay apart in the register
+    assert len({c["text"] for c in taken}) == len(taken)
+    assert taken[2]["text"] == (
+        "not in place: willingness to contribute stated in the survey (form not given per "
+        "respondent); no offer: 1"
+    )
+    assert taken[2]["basis"].endswith("; Sweden willingness_stated")
     assert text.startswith("Of the 10 education and training mechanisms")
     named = next(line for line in text.splitlines() if line.startswith("- **named for Sweden"))
     assert named.startswith("- **named for Sweden, each as a single small offering:** 3 (")

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from atmp_lib import claims
 from atmp_lib.charts import LIGHT_FILLS, add_source_note, base_layout, tint
 from atmp_lib.datasets import split_list
-from atmp_lib.formatting import source_note
+from atmp_lib.formatting import format_number, source_note
 from atmp_lib.i18n import localized, t
 from atmp_lib.sections.course_supply import calculations as calc
 from atmp_lib.sections.course_supply.calculations import GRADE_IDS, GRADES, Count, Coverage
@@ -111,8 +111,8 @@ def _wrap(text: str, width: int = 24) -> str:
 
 
 def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
-    """The introduction, its counts recorded with the rows they count; a status with no
-    offering for the audience shown is left out.
+    """The introduction, then one bullet per status of the offerings (a status with none
+    for the audience shown is left out), each count recorded with its own words.
 
     When the audience shown has no offering outside the programmes, it says so in words
     rather than as a row of zeros.
@@ -123,26 +123,30 @@ def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
     total = counts["offerings"].value
     efforts = t(f"supply_efforts_{'one' if total == 1 else 'many'}", lang,
                 count=_count_text(counts["offerings"], lang))  # fmt: skip
-    return t("supply_intro", lang, efforts=efforts, parts=_status_parts(counts, lang))
+    parts = "\n".join(f"- {part}" for part in _status_parts(counts, lang))
+    return f"{t('supply_intro', lang, efforts=efforts)}\n\n{parts}"
 
 
-def _status_parts(counts: dict[str, Count], lang: str) -> str:
-    """ "3 available now (1 of them aimed at ATMP), 1 produced (…) and 1 in development"."""
+def _status_parts(counts: dict[str, Count], lang: str) -> list[str]:
+    """ "3 available now (1 of them aimed at ATMP)", "1 produced (…)", …: each count is
+    recorded with the words of its part, the share aimed at ATMP first, so that the
+    register tells equal counts apart."""
     parts = []
     for key in ("offered", "produced", "in_development", "given_at_earlier_conference"):
-        if counts[key].value == 0:
+        count = counts[key]
+        if count.value == 0:
             continue
-        values = {"count": _count_text(counts[key], lang)}
-        label = f"supply_part_{key}"
+        values = {"count": format_number(count.value, lang)}
         if key == "offered":
-            if counts["aimed"].value == 0:
-                label = "supply_part_offered_none_aimed"
-            else:
-                values["aimed"] = _count_text(counts["aimed"], lang)
-        parts.append(t(label, lang, **values))
-    if len(parts) == 1:
-        return parts[0]
-    return f"{', '.join(parts[:-1])} {t('supply_and', lang)} {parts[-1]}"
+            aimed = counts["aimed"]
+            phrase = t(f"supply_part_aimed{'' if aimed.value else '_none'}", lang,
+                       count=format_number(aimed.value, lang))  # fmt: skip
+            if aimed.value:
+                claims.record(phrase, aimed.value, f"count:course_supply:{aimed.condition}")
+            values["aimed"] = phrase
+        part = t(f"supply_part_{key}", lang, **values)
+        parts.append(claims.record(part, count.value, f"count:course_supply:{count.condition}"))
+    return parts
 
 
 def programmes_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from atmp_lib.charts import LIGHT_FILLS, add_source_note, base_layout, tint
 from atmp_lib.facts import Fact, get_fact
 from atmp_lib.figure_views import figure_text, figures_table
 from atmp_lib.figures import Figure
-from atmp_lib.formatting import source_note, unit_label
+from atmp_lib.formatting import format_number, source_note, unit_label
 from atmp_lib.i18n import localized, t
 from atmp_lib.sections.international import calculations as calc
 from atmp_lib.sections.international.calculations import HOME_COUNTRY, STATUS_ORDER
@@ -153,14 +153,25 @@ def mechanism_text(
     for group, ids in summary.in_sweden.items():
         if not ids:
             continue
-        count = claims.number(len(ids), lang, f"{basis}; Sweden {group}")
         items = "; ".join(_sweden_item(m, summary.deciding[m], rows, lang) for m in ids)
-        lines.append(f"- {t(f'intl_sweden_{group}', lang, count=count, items=items)}")
+        line = counted_line(f"intl_sweden_{group}", len(ids), f"{basis}; Sweden {group}", lang,
+                            items=items)  # fmt: skip
+        lines.append(f"- {line}")
     evidence = [
         evidence_text(mechanism, row_ids, rows, lang, abroad=abroad, countries=names)
         for mechanism, row_ids in summary.evidence.items()
     ]
     return "\n\n".join(["\n".join(lines), *evidence])
+
+
+def counted_line(key: str, value: int, basis: str, lang: str, **values: str) -> str:
+    """A label holding one count, the count recorded with the words that lead up to it
+    ("no offer: 1"), so that the register tells apart equal counts in a list."""
+    count = format_number(value, lang)
+    line = t(key, lang, count=count, **values)
+    plain = line.replace("**", "")
+    claims.record(plain[: plain.index(count) + len(count)], value, basis)
+    return line
 
 
 def evidence_text(
