@@ -442,6 +442,9 @@ def test_mechanism_table_rows_and_places(mechanisms, facts, population) -> None:
     assert set(table["Quote"]) <= set(mechanisms["quote"])
     everything = views.mechanism_table(mechanisms, facts, population, "en", ALL)
     assert len(everything) == len(calc.shown_mechanism_rows(mechanisms, ALL))
+    mapping = everything[everything["Mechanism"].str.startswith("Mapping of competence needs")]
+    assert set(mapping["Mechanism"]) == {"Mapping of competence needs (evidence, not counted)"}
+    assert set(mapping["Status"]) == {"Completed"}
     assert not any("{" in note for note in everything["What the report says"])
 
 

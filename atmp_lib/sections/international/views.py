@@ -325,9 +325,7 @@ def mechanism_table(
     rows = calc.shown_mechanism_rows(mechanisms, countries)
     return pd.DataFrame(
         {
-            t("intl_col_mechanism", lang): rows["mechanism"].map(
-                lambda m: mechanism_label(m, lang)
-            ),
+            t("intl_col_mechanism", lang): rows["mechanism"].map(lambda m: _row_label(m, lang)),
             t("intl_col_where", lang): rows["countries"].map(
                 lambda cell: place_text(population, calc.place_of(cell), lang)
             ),
