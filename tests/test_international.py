@@ -337,8 +337,8 @@ def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
     assert text.startswith("Of the 10 education and training mechanisms")
     named = next(line for line in text.splitlines() if line.startswith("- **named for Sweden"))
     assert named.startswith("- **named for Sweden, each as a single small offering:** 3 (")
-    assert "e-learning: a single introductory course by Läkemedelsakademin, produced " in named
-    assert "(availability not stated)" in named
+    assert "e-learning: a single introductory course by Läkemedelsakademin, produced – " in named
+    assert "availability not stated;" in named
     assert "future offering is under review" in named
     assert "mapping" not in named  # evidence about training, not counted among them
     willing = next(line for line in text.splitlines() if "willingness to contribute" in line)
