@@ -119,6 +119,16 @@ PALETTE = {
 LIGHT_FILLS = {"band": "#0072B233", "empty": "#F0F0F0"}
 
 
+def tint(name: str, share: float) -> str:
+    """A palette colour mixed with white (``share`` 1: the colour itself, 0: white), as
+    #rrggbb: graded fills under text, e.g. heat-map cells that also state their grade."""
+    if not 0 <= share <= 1:
+        raise ValueError(f"share {share} is not between 0 and 1")
+    colour = PALETTE[name]
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02X}" for c in channels)
+
+
 def base_layout(fig: go.Figure, title: str) -> go.Figure:
     """Common look: title, white template, readable font, the accessible colour order."""
     fig.update_layout(

@@ -15,6 +15,7 @@ import papermill
 import pytest
 
 from atmp_lib import claims, datasets, i18n, parameters, provenance
+from atmp_lib.charts import LIGHT_FILLS, PALETTE
 from atmp_lib.errors import ParameterError
 from atmp_lib.i18n import t
 from atmp_lib.paths import data_dir, notebooks_dir, raw_dir
@@ -110,7 +111,7 @@ def tiny_supply(**overrides: list[str]) -> pd.DataFrame:
             "kind": ["course", "e_learning", "course", "degree_programme"],
             "audience": ["industry", pd.NA, "industry;students", "students"],
             "atmp_depth": ["dedicated", "dedicated", "partial", "occasional"],
-            "status": ["offered", "in_development", "offered", "offered"],
+            "status": ["offered", "in_development", "produced", "offered"],
         }
     )
     return frame.assign(**overrides)
@@ -148,6 +149,7 @@ def test_filter_by_audience_keeps_exactly_the_rows_naming_it(
 def test_unstated_audience_is_kept_for_all_and_named_otherwise() -> None:
     frame = tiny_supply()
     assert list(calc.filter_by_audience(frame, "industry")["id"]) == ["a", "c"]
+    assert list(calc.not_given_now(frame)["id"]) == ["c"]
     assert list(calc.filter_by_audience(frame, "all")["id"]) == ["a", "b", "c", "p"]
     assert list(calc.audience_not_stated(frame)["id"]) == ["b"]
 
@@ -267,15 +269,20 @@ def test_supply_counts_recount_the_rows(supply: pd.DataFrame, audience: str) -> 
         "offerings": len(rows),
         "offered": len(offered),
         "aimed": sum(r["atmp_depth"] == "dedicated" for r in offered),
+        "produced": sum(r["status"] == "produced" for r in rows),
         "in_development": sum(r["status"] == "in_development" for r in rows),
-        "held_once": sum(r["status"] == "held_once" for r in rows),
+        "given_at_earlier_conference": sum(
+            r["status"] == "given_at_earlier_conference" for r in rows
+        ),
     }
 
 
 def test_counts_separate_status_and_category_on_a_small_table() -> None:
     counts = calc.supply_counts(tiny_supply(), "all")
-    assert (counts["offerings"].value, counts["offered"].value, counts["aimed"].value) == (3, 2, 1)
-    assert counts["in_development"].value == 1
+    # "c" was produced: not available now
+    assert (counts["offerings"].value, counts["offered"].value, counts["aimed"].value) == (3, 1, 1)
+    assert counts["in_development"].value == counts["produced"].value == 1
+    assert counts["produced"].condition == "category=offering&status=produced"
     assert counts["aimed"].condition == "category=offering&status=offered&atmp_depth=dedicated"
     industry = calc.supply_counts(calc.filter_by_audience(tiny_supply(), "industry"), "industry")
     assert industry["offered"].condition == "category=offering&audience∋industry&status=offered"
@@ -285,13 +292,66 @@ def test_intro_records_its_counts_and_words_an_empty_audience(supply: pd.DataFra
     claims.take()
     text = views.intro_text(supply, "all", "en")
     taken = claims.take()
-    assert [c["basis"] for c in taken][:2] == [
+    assert [c["basis"] for c in taken][:3] == [
         "count:course_supply:category=offering",
+        "count:course_supply:category=offering&status=offered&atmp_depth=dedicated",
         "count:course_supply:category=offering&status=offered",
     ]
     assert all(c["text"] in text for c in taken)
+    # each count is recorded with its own words, so equal counts stay apart in the register
+    assert [c["text"] for c in taken][1:3] == [
+        "1 of them aimed at ATMP", "3 available now (1 of them aimed at ATMP)",
+    ]  # fmt: skip
     industry = calc.filter_by_audience(supply, "industry")
     assert views.intro_text(industry, "industry", "sv") == t("supply_intro_none", "sv")
+
+
+def test_the_produced_course_is_not_available_now_and_the_conference_course_not_held_once(
+    supply: pd.DataFrame,
+) -> None:
+    """ "producerat": produced, availability not stated (not "available now"); "i samband med
+    en tidigare nationell konferens … genomfört": given at an earlier national conference."""
+    rows = supply.set_index("id")
+    produced = rows.loc["elearning_lakemedelsakademin_atmp"]
+    assert produced["status"] == "produced" and "producerat" in produced["quote"]
+    conference = rows.loc["course_atmp2030_intro"]
+    assert conference["status"] == "given_at_earlier_conference"
+    assert "i samband med en tidigare nationell konferens" in conference["quote"]
+    intro = views.intro_text(supply, "all", "en")
+    assert intro.endswith(
+        "shown:\n\n- 3 available now (1 of them aimed at ATMP)\n"
+        "- 1 produced (availability now not stated)\n- 1 in development\n"
+        "- 1 given at an earlier national conference"
+    )
+    swedish = views.intro_text(supply, "all", "sv")
+    assert "- 3 som finns i dag (varav 1 med inriktning mot ATMP)\n- 1 som har producerats" in (
+        swedish
+    )
+    for lang in ("en", "sv"):
+        table = views.offerings_table(supply, lang).set_index(t("col_name", lang))
+        status = table[t("col_status", lang)]
+        assert status[produced[f"name_{lang}"]] == t("supply_status_produced", lang)
+        assert status[conference[f"name_{lang}"]] == t(
+            "supply_status_given_at_earlier_conference", lang
+        )
+    assert t("supply_status_produced", "en") == "Produced; availability not stated"
+    assert t("supply_status_given_at_earlier_conference", "sv") == (
+        "Genomförd i samband med en tidigare nationell konferens"
+    )
+    labels = LABEL_FILE.read_text(encoding="utf-8")
+    assert not re.search(r"held once|en gång|deeper|deepest|how deeply|djupaste|djupare", labels,
+                         re.I)  # fmt: skip
+
+
+def test_one_effort_is_singular_and_a_status_with_none_is_left_out() -> None:
+    frame = tiny_supply(status=["offered", "offered", "offered", "offered"])
+    one = frame[frame["id"] == "c"]
+    text = views.intro_text(one, "all", "en")
+    assert "it names 1 effort for the audience shown:\n\n- 1 available now (none of them" in text
+    assert "in development" not in text and text.count("\n- ") == 1
+    assert "1 insats för den valda målgruppen:\n\n- 1 som finns i dag (ingen av dem" in (
+        views.intro_text(one, "all", "sv")
+    )
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -372,7 +432,12 @@ def test_whole_supply_teaches_no_area_in_a_course_aimed_at_atmp(cov) -> None:
         "compound_manufacturing_control",
         "in_vivo_models",
     ]
-    assert cov.deepened_by_development() == ["production_gmp", "gmp_cell_vector_production"]
+    assert cov.raised_by_development() == ["production_gmp", "gmp_cell_vector_production"]
+    assert cov.raising_offerings() == ["elearning_camp_gmp"]
+    assert cov.is_introductory("elearning_camp_gmp")
+    assert not cov.is_introductory("prog_biotech_pharma")
+    # the produced e-learning course is not a column: the report does not say it is given now
+    assert "elearning_lakemedelsakademin_atmp" not in set(cov.matrix.columns)
 
 
 def test_guest_lectures_are_part_of_the_vector_area_not_the_area(cov, topic_map) -> None:
@@ -383,7 +448,7 @@ def test_guest_lectures_are_part_of_the_vector_area_not_the_area(cov, topic_map)
     assert link["strength"] == "part" and "GMP" in link["rationale_en"]
     cell = cov.teaching("gmp_cell_vector_production", "guest_lectures_industry")
     assert list(cell["strength"]) == ["part"]
-    hover = views.coverage_chart(cov, "sv").data[0].text
+    hover = views.coverage_chart(cov, "sv").data[0].hovertext
     row = list(cov.matrix.index).index("gmp_cell_vector_production")
     column = list(cov.matrix.columns).index("guest_lectures_industry")
     assert "koppling: del av området" in hover[row][column]
@@ -471,33 +536,86 @@ def test_coverage_chart_draws_the_graded_matrix(cov) -> None:
         "name_en"
     ].iloc[0]
     assert any("probably CMC" in label.replace("<br>", " ") for label in heatmap.y)
-    assert list(heatmap.colorbar.ticktext) == [
-        views._wrap(views.grade_label(grade, "en"), 22) for grade in calc.GRADES
-    ]
+    ticks = [label.replace("<br>", " ") for label in heatmap.colorbar.ticktext]
+    assert ticks[:-1] == [views.grade_label(grade, "en") for grade in calc.GRADES[:-1]]
+    assert ticks[-1] == "Courses aimed at ATMP, introductory ones included"
+    assert heatmap.colorbar.title.text.replace("<br>", " ") == "ATMP focus of the teaching named"
+    assert heatmap.name == "ATMP focus of the teaching named"
     row = list(cov.matrix.index).index("gmp_cell_vector_production")
     column = list(cov.matrix.columns).index("guest_lectures_industry")
-    assert "enstaka föreläsningar" in heatmap.text[row][column]
+    assert "enstaka föreläsningar" in heatmap.hovertext[row][column]
     assert any("(in development)" in label.replace("<br>", " ") for label in heatmap.x)
     note = fig.layout.annotations[0].text.replace("<br>", " ")
     for file_name in ("course_supply.csv", "course_teaching.csv", "topic_competence_map.csv"):
         assert file_name in note
 
 
+def test_every_cell_states_its_grade_and_introductory_where_it_is(cov) -> None:
+    """The grade in words in every cell (the fill, from the palette, only repeats it); the
+    CAMP course counts as an introductory course aimed at ATMP, not as deeper teaching."""
+    heatmap = views.coverage_chart(cov, "sv").data[0]
+    assert heatmap.texttemplate == "%{text}"
+    camp = list(cov.matrix.columns).index("elearning_camp_gmp")
+    for r, competence in enumerate(cov.matrix.index):
+        for c, offering in enumerate(cov.matrix.columns):
+            grade = int(cov.matrix.loc[competence, offering])
+            words = heatmap.text[r][c].replace("<br>", " ")
+            assert words == views.grade_label(grade, "sv", c == camp), (competence, offering)
+    vectors = list(cov.matrix.index).index("gmp_cell_vector_production")
+    assert heatmap.text[vectors][camp].replace("<br>", " ") == (
+        "Introduktionskurs inriktad mot ATMP"
+    )
+    fills = [colour for _, colour in heatmap.colorscale]
+    assert set(fills) == set(views.GRADE_FILLS.values())
+    assert views.GRADE_FILLS[calc.DEDICATED_ATMP] == PALETTE["blue"]
+    assert views.GRADE_FILLS[calc.NOTHING] == LIGHT_FILLS["empty"]
+    flat = [views.GRADE_FILLS[grade] for grade in calc.GRADES for _ in range(2)]
+    assert fills == flat  # one flat band per grade, in grade order, never a blend
+
+
+def test_the_development_sentence_says_introductory_and_not_practical(
+    cov, supply, teaching, competences, topic_map
+) -> None:
+    text = views.coverage_text(cov, "en")
+    line = next(line for line in text.splitlines() if "in development" in line)
+    assert "would add ATMP-specific introductory teaching of: Production (including GMP); " in line
+    assert "deeper" not in text.lower()
+    assert "is not practical training" in line
+    assert "people with competence in production of cells and viral vectors according to GMP" in (
+        line
+    )
+    swedish = views.coverage_text(cov, "sv")
+    assert "skulle tillföra ATMP-specifik introduktionsundervisning inom:" in swedish
+    assert "En introduktionskurs är ingen praktisk träning" in swedish
+    # a non-introductory course in development would be worded as more ATMP focus only
+    full = supply.assign(
+        introductory=supply["introductory"].where(supply["id"] != "elearning_camp_gmp", False)
+    )
+    other = calc.coverage(full, teaching, competences, topic_map)
+    line = views.development_text(other, "en")
+    assert line.startswith("An offering in development would add teaching more focused on ATMP")
+    assert "practical" not in line
+
 def test_coverage_table_names_who_teaches_and_how(cov) -> None:
     table = views.coverage_table(cov, "en").set_index(t("supply_col_competence", "en"))
     vectors = table.loc["Production of cells and viral vectors according to GMP"]
-    assert vectors[t("supply_col_deepest_now", "en")] == "Occasional elements or single lectures"
+    assert vectors[t("supply_col_focus_now", "en")] == "Occasional elements or single lectures"
     assert vectors[t("supply_col_taught_now", "en")] == (
         "Single lectures by guest lecturers from industry (occasional elements or single lectures)"
     )
-    assert "(courses aimed at ATMP)" in vectors[t("supply_col_in_development", "en")]
-    assert table.loc["In vivo models", t("supply_col_deepest_now", "en")] == "Nothing named"
+    assert "(introductory course aimed at ATMP)" in vectors[t("supply_col_in_development", "en")]
+    assert table.loc["In vivo models", t("supply_col_focus_now", "en")] == "Nothing named"
+    assert t("supply_col_focus_now", "sv") == "ATMP-inriktning i dag"
 
 
-def test_caveats_name_empty_columns_held_once_and_uncounted_links(supply, teaching, cov) -> None:
+def test_caveats_name_empty_columns_efforts_not_given_now_and_uncounted_links(
+    supply, teaching, cov
+) -> None:
     notes = views.caveat_notes(supply, teaching, cov, "en")
     assert "Regular seminars and webinars" in notes[0]
+    assert notes[1].startswith("Not columns of the matrix, because the report does not say")
     assert "Introductory course on ATMP at an earlier national conference" in notes[1]
+    assert "Introductory e-learning course on ATMP" in notes[1]
     assert "Aspects of cell therapy operations → Cell and molecular biology" in notes[2]
     assert "Quality requirements → Compound manufacturing control" in notes[2]
 
@@ -554,8 +672,13 @@ def used_label_ids() -> set[str]:
     dynamic |= {f"supply_status_{s}" for s in calc.STATUSES}
     dynamic |= {f"supply_audience_{a}" for a in (*AUDIENCES, "not_stated", "mainly")}
     dynamic |= {f"supply_fee_{fee}" for fee in ("yes", "no", "not_stated")}
-    dynamic |= {f"supply_grade_{g}" for g in calc.GRADE_IDS.values()}
-    dynamic |= {f"supply_grade_inline_{g}" for g in calc.GRADE_IDS.values()}
+    grade_ids = [*calc.GRADE_IDS.values(), "introductory_atmp"]
+    dynamic |= {f"supply_grade_{g}" for g in grade_ids}
+    dynamic |= {f"supply_grade_inline_{g}" for g in grade_ids}
+    dynamic |= {f"supply_efforts_{n}" for n in ("one", "many")}
+    dynamic |= {"supply_part_aimed", "supply_part_aimed_none"}
+    dynamic |= {f"supply_part_{s}" for s in ("offered", "produced", "in_development",
+                                               "given_at_earlier_conference")}  # fmt: skip
     dynamic |= {f"supply_now_{g}" for g in calc.GRADE_IDS.values()}
     dynamic |= {f"supply_teaching_{d}" for d in calc.TEACHING_DEPTHS}
     dynamic |= {f"supply_focus_{f}" for f in calc.FOCUSES}
@@ -653,7 +776,7 @@ def test_every_number_on_the_page_is_explained_by_the_claims_register(runs) -> N
         statements = claims.register(notebook, name, RUNS[name]["lang"], sources)
         assert claims.unexplained(statements) == [], name
         found[name] = [statement.number for statement in statements]
-    assert found["all"][:2] == ["6", "4"]  # the introduction's counts, explained
+    assert found["all"][:3] == ["6", "3", "1"]  # the introduction's counts, explained
 
 
 @pytest.mark.slow

@@ -241,7 +241,7 @@ def test_chart_data_columns_are_named_by_the_axes() -> None:
     heat = {"data": [{"type": "heatmap", "z": [[1, 2]], "x": ["a", "b"], "y": ["r"],
                       "colorbar": {"title": {"text": "Courses"}}}], "layout": {}}  # fmt: skip
     header, rows = chart_data(heat, "sv")
-    assert header == ["Serie", "Kategori", "Värde", "Courses"]
+    assert header == ["Serie", "Kolumn", "Rad", "Courses"]
     assert rows == [["1", "a", "r", 1], ["1", "b", "r", 2]]
 
 

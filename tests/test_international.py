@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 
 from atmp_lib import claims, datasets, parameters, provenance
+from atmp_lib.charts import LIGHT_FILLS, PALETTE, tint
+from atmp_lib.engine import downloads
 from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
 from atmp_lib.figure_views import figure_text
@@ -48,10 +50,11 @@ def mechanisms() -> pd.DataFrame:
 
 
 def tiny_mechanisms() -> pd.DataFrame:
-    """A recommendation abroad, a joint (US;CA) row and a Swedish pipeline entry."""
+    """A recommendation abroad, a joint (US;CA) row, a Swedish pipeline entry, a willingness
+    and two mappings of needs (evidence, not counted)."""
     return pd.DataFrame(
         {
-            "id": ["g1", "g2", "u1", "s1", "s2", "s3"],
+            "id": ["g1", "g2", "u1", "s1", "s2", "s3", "s4"],
             "mechanism": [
                 "e_learning",
                 "needs_mapping",
@@ -59,20 +62,22 @@ def tiny_mechanisms() -> pd.DataFrame:
                 "e_learning",
                 "work_based_apprenticeships",
                 "work_based_apprenticeships",
+                "needs_mapping",
             ],  # fmt: skip
-            "countries": ["GB", "GB", "US;CA", "SE", "GB", "SE"],
+            "countries": ["GB", "GB", "US;CA", "SE", "GB", "SE", "SE"],
             "status": [
                 "in_place",
                 "recommended",
-                "in_place",
+                "completed",
                 "in_development",
                 "in_development",
-                "offered",
+                "willingness_stated",
+                "completed",
             ],  # fmt: skip
-            "note_en": ["x"] * 6,
-            "note_sv": ["x"] * 6,
-            "brief_en": ["", "", "", "", "", "internships"],
-            "brief_sv": ["", "", "", "", "", "praktikantplatser"],
+            "note_en": ["x"] * 7,
+            "note_sv": ["x"] * 7,
+            "brief_en": ["", "", "a study", "", "", "internships", "this report"],
+            "brief_sv": ["", "", "en studie", "", "", "praktikantplatser", "denna rapport"],
         }
     )
 
@@ -101,6 +106,10 @@ def test_mechanisms_and_statuses_match_the_schema() -> None:
     assert tuple(enum("mechanism_comparison", "mechanism")) == calc.MECHANISMS
     assert tuple(enum("international_initiatives", "mechanisms")) == calc.MECHANISMS
     assert tuple(enum("mechanism_comparison", "status")) == calc.STATUSES
+    grouped = [status for statuses in calc.SWEDEN_GROUPS.values() for status in statuses]
+    assert sorted(grouped) == sorted(calc.STATUS_ORDER)  # each status in exactly one group
+    assert calc.EVIDENCE_MECHANISMS == ("needs_mapping",)
+    assert "needs_mapping" not in calc.TRAINING_MECHANISMS
 
 
 # --- the data say what the report says ----------------------------------------------------
@@ -129,26 +138,67 @@ def test_every_mechanism_cell_quotes_the_seed(mechanisms) -> None:
     cgtc = mechanisms[mechanisms["quote"].str.contains("Cell and Gene Therapy Catapult")]
     assert set(cgtc["mechanism"]) == {"national_coordination"}
     sweden = mechanisms[mechanisms["countries"] == "SE"].set_index("id")
-    assert sweden.loc["se_mapping", "status"] == "in_place"
+    assert sweden.loc["se_mapping", "status"] == "completed"
     assert sweden.loc["se_masters_none", "status"] == "none"
     assert sweden.loc["se_elearning_camp", "status"] == "in_development"
 
 
-def test_swedish_offers_quote_the_willingness_and_say_what_a_praktikantplats_is(
+def test_statuses_say_no_more_than_the_seed(mechanisms) -> None:
+    """ "producerat": produced, availability not stated; "utvecklar och skalar upp":
+    established, developing and scaling up; "nyligen avslutad studie": completed."""
+    rows = mechanisms.set_index("id")
+    produced = rows.loc["se_elearning_lakemedelsakademin"]
+    assert produced["status"] == "produced" and "producerat" in produced["quote"]
+    assert "availability not stated" in produced["brief_en"]
+    assert "tillgänglighet anges inte" in produced["brief_sv"]
+    assert "does not say whether it is available now" in produced["note_en"]
+    catti = rows[rows["quote"].str.contains("utvecklar och skalar upp")]
+    assert len(catti) == 2 and set(catti["status"]) == {"scaling_up"}
+    assert rows.loc["usca_study", "status"] == "completed"
+    assert "avslutad studie" in rows.loc["usca_study", "quote"]
+    assert (t("intl_status_completed", "sv"), t("intl_status_scaling_up", "en")) == (
+        "Genomförd", "Established; developing and scaling up",
+    )  # fmt: skip
+    assert t("intl_status_produced", "en") == "Produced; availability not stated"
+    in_place = rows[rows["status"] == "in_place"]
+    assert not in_place["quote"].str.contains("producerat|skalar upp|avslutad").any()
+
+
+def test_the_swedish_willingness_is_no_offer_and_names_all_four_forms(
     mechanisms, facts
 ) -> None:
-    """All regions and 90% of companies are willing to contribute through "praktikantplatser"
-    and "industridoktorander": offered, not in place, and not a UK apprenticeship."""
-    offered = mechanisms[mechanisms["status"] == "offered"].set_index("mechanism")
-    assert set(offered["countries"]) == {"SE"}
-    assert set(offered.index) == {"work_based_apprenticeships", "doctoral_training"}
-    for quote in offered["quote"]:
+    """All regions and 90% of companies are willing to contribute "i form av undervisning,
+    examensarbeten, praktikantplatser, eller industridoktorander": a willingness in one of
+    four forms, not said per respondent; no offer, not in place, not a UK apprenticeship,
+    and industrial doctoral students are no centre for doctoral training."""
+    willing = mechanisms[mechanisms["status"] == "willingness_stated"].set_index("mechanism")
+    assert set(willing["countries"]) == {"SE"}
+    assert set(willing.index) == {"work_based_apprenticeships"}
+    sweden = mechanisms[mechanisms["countries"] == "SE"]
+    assert "doctoral_training" not in set(sweden["mechanism"])  # no link to industridoktorander
+    for quote in willing["quote"]:
         assert "praktikantplatser, eller industridoktorander" in quote
-    internships = offered.loc["work_based_apprenticeships"]
+    internships = willing.loc["work_based_apprenticeships"]
     assert "nationally recognised qualification" in internships["note_en"]
     assert "nationellt erkänd kvalificering" in internships["note_sv"]
-    doctoral = views.fill_facts(offered.loc["doctoral_training", "note_en"], facts, "en")
-    assert "aimed mainly at doctoral students" in doctoral
+    forms_en = "in forms such as teaching, degree projects, internship places"
+    assert forms_en in internships["note_en"] and "among other ways" not in internships["note_en"]
+    assert "i former som undervisning, examensarbeten, praktikantplatser eller" in (
+        internships["note_sv"]
+    )
+    assert "bland annat" not in internships["note_sv"]
+    assert "does not say which form each respondent would offer" in internships["note_en"]
+    assert t("intl_status_willingness_stated", "sv") == (
+        "Vilja att bidra uttalad (formen anges inte per svarande); inget erbjudande"
+    )
+    assert t("intl_status_willingness_stated", "en") == (
+        "Willingness to contribute stated (form not given per respondent); no offer"
+    )
+    words = " ".join(
+        [row["en"] + row["sv"] for row in label_rows() if row["file"] == "international.csv"]
+        + list(mechanisms["note_en"]) + list(mechanisms["note_sv"])
+    )  # fmt: skip
+    assert not re.search(r"\bOffered\b|\boffered\b|\bErbjuds\b|\berbjuds\b", words)
     claims.take()
     note = views.fill_facts(internships["note_sv"], facts, "sv")
     assert "90\u00a0% av de svarande företagen" in note and "{" not in note
@@ -215,19 +265,31 @@ def test_a_joint_row_has_a_place_of_its_own_never_one_per_country() -> None:
     grid = calc.presence(frame, ["GB", "CA"]).set_index(["mechanism", "place"])
     assert grid.loc[("needs_mapping", "GB"), "status"] == "recommended"
     assert grid.loc[("needs_mapping", "CA"), "status"] == "not_mentioned"
-    assert grid.loc[("needs_mapping", "US;CA"), "status"] == "in_place"
-    assert grid.loc[("needs_mapping", "SE"), "status"] == "not_mentioned"
+    assert grid.loc[("needs_mapping", "US;CA"), "status"] == "completed"
+    assert grid.loc[("needs_mapping", "SE"), "status"] == "completed"
     assert grid.loc[("e_learning", "SE"), "status"] == "in_development"
-    assert grid.loc[("work_based_apprenticeships", "SE"), "status"] == "offered"
+    assert grid.loc[("work_based_apprenticeships", "SE"), "status"] == "willingness_stated"
 
 
-def test_summary_counts_only_what_is_in_place_or_developing_abroad() -> None:
-    summary = calc.mechanism_summary(tiny_mechanisms(), ["GB"])
-    # GB's needs mapping is only recommended: not "found abroad"
+def test_summary_counts_training_mechanisms_and_keeps_the_mapping_apart() -> None:
+    summary = calc.mechanism_summary(tiny_mechanisms(), ["GB", "CA"])
+    # the US;CA study is "found abroad" but is evidence, not a way of training
     assert summary.abroad == ["work_based_apprenticeships", "e_learning"]
     assert summary.in_sweden["in_development"] == ["e_learning"]
-    assert summary.in_sweden["offered"] == ["work_based_apprenticeships"]
+    # a willingness is not in place and not "named": its own group
+    assert summary.in_sweden["willingness_stated"] == ["work_based_apprenticeships"]
+    assert summary.in_sweden["named"] == []
     assert summary.deciding["work_based_apprenticeships"] == ["s3"]
+    assert summary.evidence == {"needs_mapping": ["u1", "s4"]}
+    alone = calc.mechanism_summary(tiny_mechanisms(), ["GB"])  # GB only recommends one
+    assert alone.evidence == {"needs_mapping": ["s4"]}
+    assert alone.abroad == ["work_based_apprenticeships", "e_learning"]
+
+
+def test_produced_and_in_place_count_as_named_willingness_does_not() -> None:
+    assert [calc.sweden_group(s) for s in ("in_place", "produced", "scaling_up")] == ["named"] * 3
+    assert calc.sweden_group("willingness_stated") == "willingness_stated"
+    assert calc.sweden_group("not_mentioned") == "not_mentioned"
 
 
 def test_summary_of_the_shipped_table(mechanisms) -> None:
@@ -235,20 +297,22 @@ def test_summary_of_the_shipped_table(mechanisms) -> None:
     found = {
         r["mechanism"]
         for r in csv_rows("mechanism_comparison.csv")
-        if r["status"] in ("in_place", "in_development") and set(r["countries"].split(";")) - {"SE"}
+        if r["status"] in calc.ABROAD_STATUSES and set(r["countries"].split(";")) - {"SE"}
     }
-    assert set(summary.abroad) == found
-    assert summary.in_sweden["in_place"] == [
-        "e_learning", "healthcare_staff_education", "seminars_webinars", "needs_mapping",
+    assert set(summary.abroad) == found - {"needs_mapping"}
+    assert len(summary.abroad) == 10 and "needs_mapping" not in summary.abroad
+    assert summary.in_sweden["named"] == [
+        "e_learning", "healthcare_staff_education", "seminars_webinars",
     ]  # fmt: skip
-    assert summary.in_sweden["offered"] == ["work_based_apprenticeships", "doctoral_training"]
+    assert summary.in_sweden["willingness_stated"] == ["work_based_apprenticeships"]
     assert summary.in_sweden["none"] == ["atmp_masters_programmes"]
     assert summary.in_sweden["recommended"] == ["national_coordination"]
     assert summary.in_sweden["not_mentioned"] == [
-        "hands_on_training", "leadership_training", "regional_training_model",
+        "hands_on_training", "doctoral_training", "leadership_training", "regional_training_model",
     ]  # fmt: skip
     assert sum(len(ids) for ids in summary.in_sweden.values()) == len(summary.abroad)
     assert summary.deciding["e_learning"] == ["se_elearning_lakemedelsakademin"]
+    assert summary.evidence == {"needs_mapping": ["usca_study", "se_mapping"]}
 
 
 def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
@@ -263,15 +327,40 @@ def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
         *[len(ids) for ids in summary.in_sweden.values() if ids],
     ]
     assert all(c["basis"].startswith("count:mechanism_comparison.csv:") for c in taken)
-    in_place = next(line for line in text.splitlines() if line.startswith("- **in place:**"))
-    assert "e-learning: a single introductory course by Läkemedelsakademin" in in_place
-    assert "future offering is under review" in in_place
-    assert "the mapping this status report sums up" in in_place
-    offered = next(line for line in text.splitlines() if "willingness stated" in line)
-    assert "internship places, not apprenticeships leading to a national" in offered
+    # each count with the words leading up to it: equal counts stay apart in the register
+    assert len({c["text"] for c in taken}) == len(taken)
+    assert taken[2]["text"] == (
+        "not in place: willingness to contribute stated in the survey (form not given per "
+        "respondent); no offer: 1"
+    )
+    assert taken[2]["basis"].endswith("; Sweden willingness_stated")
+    assert text.startswith("Of the 10 education and training mechanisms")
+    named = next(line for line in text.splitlines() if line.startswith("- **named for Sweden"))
+    assert named.startswith("- **named for Sweden, each as a single small offering:** 3 (")
+    assert "e-learning: a single introductory course by Läkemedelsakademin, produced – " in named
+    assert "availability not stated;" in named
+    assert "future offering is under review" in named
+    assert "mapping" not in named  # evidence about training, not counted among them
+    willing = next(line for line in text.splitlines() if "willingness to contribute" in line)
+    assert willing.startswith("- **not in place: willingness to contribute stated")
+    assert "no offer:** 1 (work-based apprenticeships: internship places are one of" in willing
+    assert "doctoral" not in willing
+    evidence = text.split("\n\n")[-1]
+    assert evidence.startswith("**Not counted among the 10:** a mapping of competence needs")
+    assert "Like the study under “USA och Kanada” (GM Green et al.)" in evidence
+    assert "Sweden has mapped its needs (this report:" in evidence
     swedish = views.mechanism_text(mechanisms, population, "sv", ALL)
-    assert "**erbjuds, finns inte på plats (vilja enligt kartläggningen):** 2" in swedish
-    assert "**nämns inte för Sverige:** 3" in swedish
+    assert "**nämns för Sverige, var och en som en enstaka, liten insats:** 3" in swedish
+    assert "**nämns inte för Sverige:** 4" in swedish
+    assert "inget erbjudande:** 1" in swedish
+    assert "**Räknas inte bland de 10:**" in swedish
+
+
+def test_the_mapping_sentence_without_a_mapping_abroad(population) -> None:
+    text = views.mechanism_text(tiny_mechanisms(), population, "en", ["GB"])
+    evidence = text.split("\n\n")[-1]
+    assert "Sweden has mapped its needs (this report); the report names no such" in evidence
+    assert evidence.endswith("mapping for United Kingdom.")
 
 
 def test_mechanism_chart_shows_the_study_once(mechanisms, facts, population) -> None:
@@ -284,15 +373,64 @@ def test_mechanism_chart_shows_the_study_once(mechanisms, facts, population) -> 
     flat = [text.replace("<br>", " ") for row in heatmap.text for text in row]
     assert not any(re.search(r"\d", text) for text in flat)
     column = {name: i for i, name in enumerate(places)}
-    mapping = list(heatmap.y).index(t("intl_mechanism_needs_mapping", "sv"))
+    rows = [label.replace("<br>", " ") for label in heatmap.y]
+    mapping = rows.index(f"{t('intl_mechanism_needs_mapping', 'sv')} (underlag, räknas inte)")
+    assert mapping == len(rows) - 1  # evidence, not counted: the last row
+
+    def cell(mechanism: str, place: str) -> str:
+        row = rows.index(t(f"intl_mechanism_{mechanism}", "sv"))
+        return heatmap.text[row][column[place]].replace("<br>", " ")
+
     row = [text.replace("<br>", " ") for text in heatmap.text[mapping]]
     assert row[column["USA"]] == row[column["Kanada"]] == t("intl_status_not_mentioned", "sv")
-    assert row[column["USA/Kanada (en studie)"]] == t("intl_status_in_place", "sv")
-    apprenticeships = list(heatmap.y).index(t("intl_mechanism_work_based_apprenticeships", "sv"))
-    sweden = heatmap.text[apprenticeships][column["Sverige"]].replace("<br>", " ")
-    assert sweden == t("intl_status_offered", "sv") == "Erbjuds (vilja enligt kartläggningen)"
+    assert row[column["USA/Kanada (en studie)"]] == row[column["Sverige"]] == "Genomförd"
+    assert cell("work_based_apprenticeships", "Sverige") == (
+        "Vilja att bidra uttalad (formen anges inte per svarande); inget erbjudande"
+    )
+    assert cell("e_learning", "Sverige") == "Producerad; tillgänglighet anges inte"
+    assert cell("hands_on_training", "Kanada") == "Etablerad; utvecklas och skalas upp"
+    assert cell("doctoral_training", "Sverige") == t("intl_status_not_mentioned", "sv")
+    assert heatmap.name == t("col_status", "sv")
     assert "mechanism_comparison.csv" in fig.layout.annotations[-1].text
     assert "GM Green" in fig.layout.annotations[-1].text
+
+
+def test_the_grid_states_each_status_in_words_and_fills_from_the_palette(
+    mechanisms, facts, population
+) -> None:
+    """Every cell says its status (colour-blind readers need not read the fill); fills are
+    the palette's blue at falling strength, grey for "none", the empty fill otherwise."""
+    heatmap = views.mechanism_chart(mechanisms, facts, population, "en", ALL).data[0]
+    assert heatmap.texttemplate == "%{text}"
+    labels = {views.status_label(s, "en") for s in calc.STATUS_ORDER}
+    for text_row, z_row in zip(heatmap.text, heatmap.z, strict=True):
+        for text, z in zip(text_row, z_row, strict=True):
+            status = calc.STATUS_ORDER[len(calc.STATUS_ORDER) - 1 - z]
+            assert text.replace("<br>", " ") == views.status_label(status, "en") in labels
+    stops = {round(position * len(calc.STATUS_ORDER)): colour
+             for position, colour in heatmap.colorscale}  # fmt: skip
+    for status in calc.STATUS_ORDER:
+        rank = views.status_rank(status)
+        assert stops[rank] == views.STATUS_FILLS[status]  # a flat band, not a blend
+    allowed = {tint(name, share) for name in PALETTE for share in (0.2, 0.35, 0.45, 0.7, 1.0)}
+    assert set(views.STATUS_FILLS.values()) <= allowed | {LIGHT_FILLS["empty"]}
+    assert views.STATUS_FILLS["in_place"] == PALETTE["blue"]
+
+def test_the_grid_exports_each_cell_with_its_status_in_words(
+    mechanisms, facts, population
+) -> None:
+    """The data table and CSV give a coded z with the status the cell states, not a bare
+    rank a reader cannot decode."""
+    fig = json.loads(views.mechanism_chart(mechanisms, facts, population, "sv", ALL).to_json())
+    header, rows = downloads.chart_data(fig, "sv")
+    assert header == ["Serie", "Kolumn", "Rad", "Värde", t("report_col_label", "sv")]
+    assert {row[0] for row in rows} == {"Status"}
+    by_cell = {(row[1], row[2]): row for row in rows}
+    apprenticeships = by_cell[("Sverige", t("intl_mechanism_work_based_apprenticeships", "sv"))]
+    assert apprenticeships[4] == t("intl_status_willingness_stated", "sv")
+    assert apprenticeships[3] == views.status_rank("willingness_stated")
+    top = len(calc.STATUS_ORDER) - 1
+    assert all(row[4] == views.status_label(calc.STATUS_ORDER[top - row[3]], "sv") for row in rows)
 
 
 def test_mechanism_table_rows_and_places(mechanisms, facts, population) -> None:
@@ -304,6 +442,9 @@ def test_mechanism_table_rows_and_places(mechanisms, facts, population) -> None:
     assert set(table["Quote"]) <= set(mechanisms["quote"])
     everything = views.mechanism_table(mechanisms, facts, population, "en", ALL)
     assert len(everything) == len(calc.shown_mechanism_rows(mechanisms, ALL))
+    mapping = everything[everything["Mechanism"].str.startswith("Mapping of competence needs")]
+    assert set(mapping["Mechanism"]) == {"Mapping of competence needs (evidence, not counted)"}
+    assert set(mapping["Status"]) == {"Completed"}
     assert not any("{" in note for note in everything["What the report says"])
 
 
@@ -411,7 +552,9 @@ def used_label_ids() -> set[str]:
     built = (
         {f"intl_mechanism_{m}" for m in calc.MECHANISMS}
         | {f"intl_status_{s}" for s in calc.STATUS_ORDER}
-        | {f"intl_sweden_{s}" for s in calc.STATUS_ORDER}
+        | {f"intl_sweden_{group}" for group in calc.SWEDEN_GROUPS}
+        | {f"intl_evidence_{m}_{form}" for m in calc.EVIDENCE_MECHANISMS
+           for form in ("like", "alone", "abroad_only")}  # fmt: skip
         | {f"intl_audience_{a}" for a in enum("international_initiatives", "audience")}
         | {f"intl_bound_{q}" for q in enum("facts", "qualifier")}
         | {"figure_sweden_at_same_rate", "figure_population_millions"}
@@ -508,19 +651,23 @@ def test_every_number_on_the_page_is_explained_by_the_claims_register(executed) 
 def test_default_page_states_the_mechanism_headline_and_verdicts(executed) -> None:
     nb = executed["default"]
     markdown = "\n".join(outputs(nb, "text/markdown"))
-    headline = "Of the 11 mechanisms the report describes as in place or in development abroad"
+    headline = (
+        "Of the 10 education and training mechanisms the report describes as in place or "
+        "being developed abroad"
+    )
     assert headline in markdown
     none = "- **none, as the report states:** 1 (master's programmes adapted to ATMP: no degree"
     assert none in markdown
     shown = outputs(nb, "text/html") + outputs(nb, "text/markdown")
     page = "\n".join(shown)
     verdicts = datasets.load("verdicts").set_index("id")
-    for verdict_id in (*views.INTRO_VERDICTS, views.SWEDEN_VERDICT, views.OFFER_VERDICT,
+    for verdict_id in (*views.INTRO_VERDICTS, views.SWEDEN_VERDICT, views.WILLINGNESS_VERDICT,
                        views.APPRENTICESHIP_VERDICT):  # fmt: skip
         assert html.escape(verdicts.loc[verdict_id, "quote"]) in page
     ordered = [out["data"].get("text/markdown") or out["data"].get("text/html", "")
                for out in display_outputs(nb)]  # fmt: skip
-    summary = next(i for i, text in enumerate(ordered) if "- **in place:** 4" in text)
+    named = "- **named for Sweden, each as a single small offering:** 3"
+    summary = next(i for i, text in enumerate(ordered) if named in text)
     verdict = next(i for i, text in enumerate(ordered) if "ytterst begränsat" in text)
     assert 0 < verdict - summary <= 2  # the report's verdict stands next to the count
     assert "Regenerative Medicine (RM)" in page

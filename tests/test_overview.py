@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from atmp_lib import claims, datasets, i18n, provenance
+from atmp_lib.charts import PALETTE
 from atmp_lib.facts import get_fact
 from atmp_lib.figure_views import figure_text, figures_table, formula_text
 from atmp_lib.sections.overview import calculations, views
@@ -213,6 +214,8 @@ def test_trials_chart_carries_a_source_note_and_the_year(facts) -> None:
     assert fig.layout.title.text.endswith("2021")
     assert all(float(y).is_integer() for y in fig.data[0].y)
     assert list(fig.data[0].text[2:]) == ["ca 1\u202f200", "ca 1\u202f200"]
+    assert fig.layout.xaxis.tickangle == 0  # level labels, wrapped, clear of the note
+    assert all(len(line) <= 22 for label in fig.data[0].x for line in label.split("<br>"))
 
 
 # --- counts in words (m1) -----------------------------------------------------------------
@@ -367,11 +370,44 @@ def test_swedish_landscape_table_uses_swedish_names(landscape) -> None:
 
 def test_landscape_chart_counts_every_row_in_declared_status_order(landscape) -> None:
     fig = views.landscape_chart(landscape, "en")
-    assert sum(sum(trace.y) for trace in fig.data) == len(landscape)
+    assert {trace.orientation for trace in fig.data} == {"h"}  # kinds read down the left
+    assert sum(sum(trace.x) for trace in fig.data) == len(landscape)
     declared = {f.name: f for f in datasets.resources()["landscape"].fields}["status"]
     names = [i18n.t(f"status_{s}", "en") for s in declared.constraints["enum"]]
     shown = [trace.name for trace in fig.data]
     assert shown == [name for name in names if name in shown]
+    assert fig.layout.legend.traceorder == "normal"  # the legend reads as the bars stack
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2.1 contrast ratio of a #rrggbb colour against the white page."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_chart_marks_use_the_accessible_palette_and_stand_out(facts, landscape) -> None:
+    """Marks at least 3:1 against the page (WCAG 1.4.11), from the shared palette; the
+    landscape's statuses differ in fill pattern too, for readers who cannot tell colours."""
+    trials = views.trials_chart(facts, "en").data[0]
+    assert trials.marker.color == PALETTE["blue"]
+    fig = views.landscape_chart(landscape, "sv")
+    colours = [trace.marker.color for trace in fig.data]
+    patterns = [trace.marker.pattern.shape for trace in fig.data]
+    assert set(colours) <= set(PALETTE.values())
+    assert len(set(colours)) == len(set(patterns)) == len(fig.data)
+    assert all(contrast_with_white(c) >= 3 for c in [trials.marker.color, *colours])
+    declared = {f.name: f for f in datasets.resources()["landscape"].fields}["status"]
+    assert list(views.STATUS_STYLES) == declared.constraints["enum"]
+
+
+def test_swedish_status_of_a_proposal_is_a_participle(landscape) -> None:
+    """CCRM Nordic is "den föreslagna infrastrukturen": "Föreslagen", beside "Avslutad"."""
+    assert i18n.t("status_proposed", "sv") == "Föreslagen"
+    table = views.landscape_table(landscape, "sv").set_index("Namn")
+    assert table.loc["CCRM Nordic", "Status"] == "Föreslagen"
+    assert "Föreslås" not in views.landscape_chart(landscape, "sv").to_json()
 
 
 def test_karolinska_has_no_start_year_only_its_roots_fact(landscape, facts) -> None:

@@ -133,7 +133,10 @@ def chart_data(figure: dict, lang: str) -> tuple[list[str], list[list[Any]]]:
     traces = data_traces(figure)
     rows: list[list[Any]] = []
     if any("z" in trace for trace in traces):
-        header = [series, *_axis_names(figure, "xy", lang), _colour_name(figure, lang)]
+        grid = ("report_col_column", "report_col_row")
+        header = [series, *_axis_names(figure, "xy", lang, grid), _colour_name(figure, lang)]
+        if any(_cell_labels(trace) for trace in traces):
+            header.append(t("report_col_label", lang))
         for index, trace in enumerate(traces):
             rows += _heatmap_rows(_plain(trace.get("name")) or f"{index + 1}", trace)
         return header, rows
@@ -146,9 +149,14 @@ def chart_data(figure: dict, lang: str) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _axis_names(figure: dict, order: str, lang: str) -> list[str]:
-    """The titles of the category axis and the value axis, in ``order`` ("xy" or "yx")."""
-    fallbacks = (t("report_col_category", lang), t("report_col_value", lang))
+def _axis_names(
+    figure: dict,
+    order: str,
+    lang: str,
+    fallback_ids: tuple[str, str] = ("report_col_category", "report_col_value"),
+) -> list[str]:
+    """The titles of the axes in ``order`` ("xy" or "yx"), else the fallback labels."""
+    fallbacks = [t(label_id, lang) for label_id in fallback_ids]
     names = [_title_text(figure.get("layout", {}).get(f"{axis}axis", {})) for axis in order]
     return [name or fallback for name, fallback in zip(names, fallbacks, strict=True)]
 
@@ -202,14 +210,27 @@ def _add(value: Any, base: Any) -> Any:
         return value
 
 
+def _cell_labels(trace: dict) -> list[list[Any]]:
+    """The text a heat map writes in its cells (its grade in words), if it writes any."""
+    if not trace.get("texttemplate"):
+        return []
+    return [_values(row) for row in _values(trace.get("text"))]
+
+
 def _heatmap_rows(name: str, trace: dict) -> list[list[Any]]:
+    """One row per cell: series, x, y, z, and the cell's own text when it writes one (a
+    coded z, such as a status rank, then comes with its meaning)."""
     z = _values(trace.get("z"))
     xs, ys = _values(trace.get("x")), _values(trace.get("y"))
-    return [
-        [name, _plain(xs[j]) if j < len(xs) else j, _plain(ys[i]) if i < len(ys) else i, value]
-        for i, row in enumerate(z)
-        for j, value in enumerate(_values(row))
-    ]
+    labels = _cell_labels(trace)
+    rows = []
+    for i, row in enumerate(z):
+        for j, value in enumerate(_values(row)):
+            cells = [name, _plain(xs[j]) if j < len(xs) else j, _plain(ys[i]) if i < len(ys) else i]
+            rows.append([*cells, value])
+            if labels:
+                rows[-1].append(_plain(labels[i][j]) if i < len(labels) else None)
+    return rows
 
 
 def _values(raw: Any) -> list[Any]:

@@ -1,15 +1,21 @@
 """The domestic course supply, computed without a language: what Sweden teaches about ATMP,
-and how deeply it teaches the competence areas in demand.
+and which competence areas in demand the teaching it names covers, with what ATMP focus.
 
 The report finds no degree programme or tailored course aimed at ATMP at the universities;
 ``course_supply.csv`` therefore keeps three categories apart: the relevant degree
 programmes (and the teaching within them that the report names as exceptions), the
 education and knowledge-raising offerings outside the programmes, and a related initiative
 that is not education. ``course_teaching.csv`` records, topic by topic and in the report's
-words, what each programme or offering teaches and how deeply; the assumption table
-``topic_competence_map.csv`` links topics to the competence areas in demand, each link
-with a strength. A cell of the coverage matrix is graded by depth (courses aimed at ATMP,
-courses not aimed at ATMP, occasional elements, nothing named), never by a bare link.
+words, what each programme or offering teaches, in what form and with what focus; the
+assumption table ``topic_competence_map.csv`` links topics to the competence areas in
+demand, each link with a strength. A cell of the coverage matrix is graded by the ATMP
+focus and form of the teaching named (courses aimed at ATMP, courses not aimed at ATMP,
+occasional elements, nothing named), never by a bare link. The grade is not a depth: an
+introductory course aimed at ATMP ranks above a programme's courses not aimed at ATMP, and
+no grade says whether the teaching is practical.
+
+The report says one course was produced, without saying whether it is available now, and
+one was given at an earlier national conference: neither counts as given now.
 
 Everything here takes and returns frames and dataclasses keyed by the tables' ids; the
 words, numbers and charts a page shows are in :mod:`.views`.
@@ -36,7 +42,9 @@ KINDS = (
     "needs_study",
 )
 DEPTHS = ("none", "exceptional", "occasional", "partial", "dedicated")
-STATUSES = ("offered", "in_development", "held_once", "ongoing")
+STATUSES = ("offered", "produced", "in_development", "given_at_earlier_conference", "ongoing")
+#: Offerings the report names without saying that they are given now.
+NOT_NOW_STATUSES = ("produced", "given_at_earlier_conference")
 MATRIX_STATUSES = ("offered", "in_development")
 TEACHING_DEPTHS = ("dedicated", "occasional", "none")
 FOCUSES = ("atmp", "related", "general")
@@ -56,8 +64,8 @@ COUNTED_STRENGTHS = ("direct", "part")
 DEMAND_FINDINGS = ("most_demanded", "hardest_to_find")
 DEMAND_GEOGRAPHY = "Sweden"
 
-#: Coverage grades, weakest first: nothing named, occasional elements, courses not aimed at
-#: ATMP, courses aimed at ATMP.
+#: Coverage grades, the least ATMP-focused first: nothing named, occasional elements, courses
+#: not aimed at ATMP, courses aimed at ATMP (introductory ones included).
 NOTHING, OCCASIONAL, DEDICATED_OTHER, DEDICATED_ATMP = 0, 1, 2, 3
 GRADES = (NOTHING, OCCASIONAL, DEDICATED_OTHER, DEDICATED_ATMP)
 GRADE_IDS = {
@@ -123,9 +131,11 @@ def of_category(supply: pd.DataFrame, category: str) -> pd.DataFrame:
     return _ordered(supply[supply["category"] == category])
 
 
-def held_once(supply: pd.DataFrame) -> pd.DataFrame:
-    """Programmes and offerings held only once (not columns of the coverage matrix)."""
-    return supply[(supply["status"] == "held_once") & (supply["category"] != "related_initiative")]
+def not_given_now(supply: pd.DataFrame) -> pd.DataFrame:
+    """Programmes and offerings the report names without saying they are given now (produced,
+    availability not stated; given at an earlier conference): not columns of the matrix."""
+    keep = supply["status"].isin(NOT_NOW_STATUSES) & (supply["category"] != "related_initiative")
+    return supply[keep]
 
 
 @dataclass(frozen=True)
@@ -140,7 +150,8 @@ def supply_counts(supply: pd.DataFrame, audience: str) -> dict[str, Count]:
     """The counts the introduction states, for the rows of the audience shown.
 
     Offerings are the efforts outside the degree programmes; "aimed" counts the offerings
-    available now that are aimed at ATMP.
+    available now that are aimed at ATMP. A course the report says was produced, without
+    saying whether it is available now, is counted apart, not as available now.
     """
     offerings = supply[supply["category"] == "offering"]
     scope = "category=offering" + ("" if audience == ALL_AUDIENCES else f"&audience∋{audience}")
@@ -155,10 +166,10 @@ def supply_counts(supply: pd.DataFrame, audience: str) -> dict[str, Count]:
         "aimed": count(
             offered[offered["atmp_depth"] == "dedicated"], "&status=offered&atmp_depth=dedicated"
         ),
-        "in_development": count(
-            offerings[offerings["status"] == "in_development"], "&status=in_development"
-        ),
-        "held_once": count(offerings[offerings["status"] == "held_once"], "&status=held_once"),
+        **{
+            status: count(offerings[offerings["status"] == status], f"&status={status}")
+            for status in ("produced", "in_development", "given_at_earlier_conference")
+        },
     }
 
 
@@ -166,7 +177,8 @@ def supply_counts(supply: pd.DataFrame, audience: str) -> dict[str, Count]:
 
 
 def grade_of(depth: str, focus: str) -> int:
-    """The coverage grade of one piece of teaching: its depth, and whether aimed at ATMP."""
+    """The coverage grade of one piece of teaching: its form (courses or occasional
+    elements), and whether it is aimed at ATMP."""
     if depth == "none":
         return NOTHING
     if depth == "occasional":
@@ -226,7 +238,7 @@ def teaching_links(
 
 @dataclass(frozen=True)
 class Coverage:
-    """How deeply the offerings teach each competence area in demand.
+    """Which competence areas in demand the offerings teach, with what ATMP focus.
 
     ``matrix`` has one row per competence id and one column per offering id, holding the
     best grade (NOTHING … DEDICATED_ATMP) of that offering's teaching of that area.
@@ -245,22 +257,37 @@ class Coverage:
         return int(row.max()) if len(row) else NOTHING
 
     def best_now(self, competence_id: str) -> int:
-        """The deepest teaching of the area among the offerings available now."""
+        """The most ATMP-focused teaching of the area among the offerings available now."""
         return self._best(competence_id, ("offered",))
 
     def best_in_development(self, competence_id: str) -> int:
-        """The deepest teaching of the area among the offerings being developed."""
+        """The most ATMP-focused teaching of the area among the offerings being developed."""
         return self._best(competence_id, ("in_development",))
 
     def with_best_now(self, grade: int) -> list[str]:
-        """Competence ids whose deepest teaching now has exactly this grade, in table order."""
+        """Competence ids whose most ATMP-focused teaching now has exactly this grade, in
+        table order."""
         return [cid for cid in self.matrix.index if self.best_now(cid) == grade]
 
-    def deepened_by_development(self) -> list[str]:
-        """Competence ids that an offering in development would teach more deeply than now."""
+    def raised_by_development(self) -> list[str]:
+        """Competence ids that an offering in development would teach with more ATMP focus
+        than anything now (not more deeply: see :func:`grade_of`)."""
         return [
             cid for cid in self.matrix.index if self.best_in_development(cid) > self.best_now(cid)
         ]
+
+    def raising_offerings(self) -> list[str]:
+        """The offerings in development behind :meth:`raised_by_development`, in column order."""
+        raised = self.raised_by_development()
+        return [
+            oid
+            for oid in self._ids(("in_development",))
+            if any(int(self.matrix.loc[cid, oid]) > self.best_now(cid) for cid in raised)
+        ]
+
+    def is_introductory(self, offering_id: str) -> bool:
+        """True when the report calls the offering an introductory course."""
+        return bool(self.offerings.set_index("id").loc[offering_id, "introductory"])
 
     def teaching(self, competence_id: str, offering_id: str) -> pd.DataFrame:
         """The links behind one cell (counted or not)."""
@@ -299,7 +326,7 @@ class Coverage:
         return [topic for topic in TOPICS if topic in set(rows["topic"])]
 
     def grade_if_counted(self, competence_id: str) -> int:
-        """The deepest teaching now of an area if its adjacent links counted as part of it."""
+        """The grade now of an area if its adjacent links counted as part of it."""
         rows = self._bordering(competence_id)
         grades = [grade_of(d, f) for d, f in zip(rows["depth"], rows["focus"], strict=True)]
         return max([self.best_now(competence_id), *grades])
@@ -311,7 +338,8 @@ def coverage(
     competences: pd.DataFrame,
     topic_map: pd.DataFrame,
 ) -> Coverage:
-    """The coverage matrix of the competence areas in demand by the (filtered) offerings."""
+    """The coverage matrix of the competence areas in demand by the (filtered) offerings,
+    graded by the ATMP focus of the teaching named."""
     demanded = demanded_competences(competences)
     offerings = matrix_offerings(supply, teaching)
     shown = teaching[teaching["offering_id"].isin(offerings["id"])]

@@ -13,9 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atmp_lib import claims
-from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.charts import LIGHT_FILLS, add_source_note, base_layout, tint
 from atmp_lib.datasets import split_list
-from atmp_lib.formatting import source_note
+from atmp_lib.formatting import format_number, source_note
 from atmp_lib.i18n import localized, t
 from atmp_lib.sections.course_supply import calculations as calc
 from atmp_lib.sections.course_supply.calculations import GRADE_IDS, GRADES, Count, Coverage
@@ -26,12 +26,15 @@ COVERAGE_VERDICTS = ("supply_very_limited", "supply_summary_extremely_limited")
 SIGNAL_VERDICTS = ("overview_signal_universities", "overview_signal_partners")
 #: A competence area whose name in the sources needs a reading (this summary's, labelled).
 READINGS = {"compound_manufacturing_control": "supply_reading_compound_manufacturing_control"}
-GRADE_COLOURS = {
-    calc.NOTHING: "#eeeeee",
-    calc.OCCASIONAL: "#c6dbef",
-    calc.DEDICATED_OTHER: "#6baed6",
-    calc.DEDICATED_ATMP: "#08306b",
+#: Cell fills from the accessible palette, darker with more ATMP focus; every cell also
+#: states its grade in words, so no reader depends on the colour.
+GRADE_FILLS = {
+    calc.NOTHING: LIGHT_FILLS["empty"],
+    calc.OCCASIONAL: tint("blue", 0.25),
+    calc.DEDICATED_OTHER: tint("blue", 0.55),
+    calc.DEDICATED_ATMP: tint("blue", 1.0),
 }
+CELL_WRAP = 16
 LIST_SEPARATOR = "; "
 EMPTY_CELL = "\u2013"
 NOTE_SEPARATOR = " \u00b7 "
@@ -83,19 +86,33 @@ def _count_text(count: Count, lang: str) -> str:
     return claims.number(count.value, lang, f"count:course_supply:{count.condition}")
 
 
-def grade_label(grade: int, lang: str) -> str:
-    return t(f"supply_grade_{GRADE_IDS[grade]}", lang)
+def grade_label(grade: int, lang: str, introductory: bool = False) -> str:
+    """A grade in words ("Courses aimed at ATMP"); for an introductory course aimed at
+    ATMP, "Introductory course aimed at ATMP"."""
+    return t(f"supply_grade_{_grade_id(grade, introductory)}", lang)
+
+
+def grade_inline(grade: int, lang: str, introductory: bool = False) -> str:
+    """A grade in running text ("courses aimed at ATMP", "introductory course …")."""
+    return t(f"supply_grade_inline_{_grade_id(grade, introductory)}", lang)
+
+
+def _grade_id(grade: int, introductory: bool) -> str:
+    if introductory and grade == calc.DEDICATED_ATMP:
+        return "introductory_atmp"
+    return GRADE_IDS[grade]
 
 
 def _wrap(text: str, width: int = 24) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
 
 
 # --- introduction and inventory ----------------------------------------------------------
 
 
 def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
-    """The introduction, its counts recorded with the rows they count.
+    """The introduction, then one bullet per status of the offerings (a status with none
+    for the audience shown is left out), each count recorded with its own words.
 
     When the audience shown has no offering outside the programmes, it says so in words
     rather than as a row of zeros.
@@ -103,8 +120,33 @@ def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
     counts = calc.supply_counts(supply, audience)
     if counts["offerings"].value == 0:
         return t("supply_intro_none", lang)
-    values = {key: _count_text(count, lang) for key, count in counts.items()}
-    return t("supply_intro", lang, **values)
+    total = counts["offerings"].value
+    efforts = t(f"supply_efforts_{'one' if total == 1 else 'many'}", lang,
+                count=_count_text(counts["offerings"], lang))  # fmt: skip
+    parts = "\n".join(f"- {part}" for part in _status_parts(counts, lang))
+    return f"{t('supply_intro', lang, efforts=efforts)}\n\n{parts}"
+
+
+def _status_parts(counts: dict[str, Count], lang: str) -> list[str]:
+    """ "3 available now (1 of them aimed at ATMP)", "1 produced (…)", …: each count is
+    recorded with the words of its part, the share aimed at ATMP first, so that the
+    register tells equal counts apart."""
+    parts = []
+    for key in ("offered", "produced", "in_development", "given_at_earlier_conference"):
+        count = counts[key]
+        if count.value == 0:
+            continue
+        values = {"count": format_number(count.value, lang)}
+        if key == "offered":
+            aimed = counts["aimed"]
+            phrase = t(f"supply_part_aimed{'' if aimed.value else '_none'}", lang,
+                       count=format_number(aimed.value, lang))  # fmt: skip
+            if aimed.value:
+                claims.record(phrase, aimed.value, f"count:course_supply:{aimed.condition}")
+            values["aimed"] = phrase
+        part = t(f"supply_part_{key}", lang, **values)
+        parts.append(claims.record(part, count.value, f"count:course_supply:{count.condition}"))
+    return parts
 
 
 def programmes_table(supply: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -205,6 +247,12 @@ def _link_line(link: pd.Series, lang: str) -> str:
     )
 
 
+def _cell_grade(cov: Coverage, competence_id: str, offering_id: str, lang: str) -> str:
+    """A cell's grade in words, "introductory" where an introductory course earns it."""
+    grade = int(cov.matrix.loc[competence_id, offering_id])
+    return grade_label(grade, lang, cov.is_introductory(offering_id))
+
+
 def _hover_text(cov: Coverage, lang: str) -> list[list[str]]:
     """One hover text per cell: offering, area, grade, the linking teaching and its quote."""
     names = competence_names(cov.competences, lang)
@@ -216,11 +264,10 @@ def _hover_text(cov: Coverage, lang: str) -> list[list[str]]:
             links = cov.teaching(competence_id, offering_id)
             lines = [_link_line(link, lang) for _, link in links.iterrows()]
             quotes = list(dict.fromkeys(links["quote"]))
-            grade = int(cov.matrix.loc[competence_id, offering_id])
             parts = [
                 _column_label(offerings.loc[offering_id], lang),
                 names[competence_id],
-                f"<b>{grade_label(grade, lang)}</b>",
+                f"<b>{_cell_grade(cov, competence_id, offering_id, lang)}</b>",
                 *lines,
                 *[_wrap(f"”{quote}”", 70) for quote in quotes],
             ]
@@ -229,16 +276,32 @@ def _hover_text(cov: Coverage, lang: str) -> list[list[str]]:
     return rows
 
 
+def _cell_text(cov: Coverage, lang: str) -> list[list[str]]:
+    """The grade each cell states in words (its fill repeats it)."""
+    return [
+        [_wrap(_cell_grade(cov, cid, oid, lang), CELL_WRAP) for oid in cov.matrix.columns]
+        for cid in cov.matrix.index
+    ]
+
+
 def _discrete_colourscale() -> list[list[object]]:
     """Flat colour bands for the grades on a 0 to len(GRADES)-1 scale."""
     scale, size = [], len(GRADES)
     for index, grade in enumerate(GRADES):
-        scale += [[index / size, GRADE_COLOURS[grade]], [(index + 1) / size, GRADE_COLOURS[grade]]]
+        scale += [[index / size, GRADE_FILLS[grade]], [(index + 1) / size, GRADE_FILLS[grade]]]
     return scale
 
 
+def _scale_label(grade: int, lang: str) -> str:
+    """A grade as the colour scale names it (its top step includes introductory courses)."""
+    if grade == calc.DEDICATED_ATMP:
+        return t("supply_scale_dedicated_atmp", lang)
+    return grade_label(grade, lang)
+
+
 def coverage_chart(cov: Coverage, lang: str) -> go.Figure:
-    """Heatmap: competence areas in demand (rows) against the offerings (columns), by grade."""
+    """Heat map: competence areas in demand (rows) against the offerings (columns), each cell
+    stating the ATMP focus of the teaching named (not its depth)."""
     size = len(GRADES)
     offerings = cov.offerings.set_index("id")
     names = competence_names(cov.competences, lang)
@@ -247,17 +310,21 @@ def coverage_chart(cov: Coverage, lang: str) -> go.Figure:
             z=cov.matrix.astype(int).values.tolist(),
             x=[_wrap(_column_label(offerings.loc[oid], lang), 40) for oid in cov.matrix.columns],
             y=[_wrap(names[cid], 40) for cid in cov.matrix.index],
+            name=t("supply_col_grade", lang),
             zmin=-0.5,
             zmax=size - 0.5,
             colorscale=_discrete_colourscale(),
             xgap=2,
             ygap=2,
-            text=_hover_text(cov, lang),
-            hoverinfo="text",
+            text=_cell_text(cov, lang),
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            hovertext=_hover_text(cov, lang),
+            hovertemplate="%{hovertext}<extra></extra>",
             colorbar={
                 "tickvals": list(GRADES),
-                "ticktext": [_wrap(grade_label(grade, lang), 22) for grade in GRADES],
-                "title": {"text": t("supply_col_grade", lang)},
+                "ticktext": [_wrap(_scale_label(grade, lang), 22) for grade in GRADES],
+                "title": {"text": _wrap(t("supply_col_grade", lang), 22)},
             },
         )
     )
@@ -284,14 +351,15 @@ def coverage_note(cov: Coverage, lang: str) -> str:
 def _graded_list(cov: Coverage, pairs: list[tuple[str, int]], lang: str) -> str:
     names = _names(cov.offerings, [oid for oid, _ in pairs], lang)
     items = [
-        f"{name} ({t(f'supply_grade_inline_{GRADE_IDS[grade]}', lang)})"
-        for name, (_, grade) in zip(names, pairs, strict=True)
+        f"{name} ({grade_inline(grade, lang, cov.is_introductory(oid))})"
+        for name, (oid, grade) in zip(names, pairs, strict=True)
     ]
     return LIST_SEPARATOR.join(items) or EMPTY_CELL
 
 
 def coverage_table(cov: Coverage, lang: str) -> pd.DataFrame:
-    """Per competence area: the deepest teaching now, who teaches it, what is in development."""
+    """Per competence area: the ATMP focus of the teaching named now, who teaches it, what
+    is in development."""
     names = competence_names(cov.competences, lang)
     rows = []
     for competence_id, finding in zip(
@@ -301,7 +369,7 @@ def coverage_table(cov: Coverage, lang: str) -> pd.DataFrame:
             {
                 t("supply_col_competence", lang): names[competence_id],
                 t("supply_col_finding", lang): t(f"supply_finding_{finding}", lang),
-                t("supply_col_deepest_now", lang): grade_label(cov.best_now(competence_id), lang),
+                t("supply_col_focus_now", lang): grade_label(cov.best_now(competence_id), lang),
                 t("supply_col_taught_now", lang): _graded_list(
                     cov, cov.graded(competence_id, ("offered",)), lang
                 ),
@@ -323,8 +391,9 @@ def _topic_list(topics: list[str], lang: str) -> str:
 
 
 def coverage_text(cov: Coverage, lang: str) -> str:
-    """Markdown bullets naming the areas at each grade now, computed from the matrix, and
-    the areas whose "nothing named" rests on the link assumption."""
+    """Markdown bullets naming the areas at each grade now, computed from the matrix, the
+    areas whose "nothing named" rests on the link assumption, and what the offerings in
+    development would add (introductory teaching is not practical training)."""
     lines = []
     for grade in sorted(GRADES, reverse=True):
         ids = cov.with_best_now(grade)
@@ -335,31 +404,55 @@ def coverage_text(cov: Coverage, lang: str) -> str:
             lines.append(f"- {t('supply_now_no_dedicated_atmp', lang)}")
     names = competence_names(cov.competences, lang)
     for competence_id in cov.resting_on_assumption():
-        grade = t(f"supply_grade_inline_{GRADE_IDS[cov.grade_if_counted(competence_id)]}", lang)
+        grade = grade_inline(cov.grade_if_counted(competence_id), lang)
         topics = _topic_list(cov.bordering_topics(competence_id), lang)
         text = t("supply_rests_on_assumption", lang, area=names[competence_id], topics=topics,
                  grade=grade)  # fmt: skip
         lines.append(f"    - {text}")
-    deepened = cov.deepened_by_development()
-    if deepened:
-        items = _competence_list(cov, deepened, lang)
-        lines.append(f"- {t('supply_development_deepens', lang, items=items)}")
+    development = development_text(cov, lang)
+    if development:
+        lines.append(f"- {development}")
     return "\n".join(lines)
+
+
+def development_text(cov: Coverage, lang: str) -> str:
+    """What the offerings in development would add: ATMP-specific introductory teaching
+    where they are introductory courses, and, for the areas the survey finds especially
+    hard to find, that an introductory course is not practical training."""
+    raised = cov.raised_by_development()
+    if not raised:
+        return ""
+    introductory = all(cov.is_introductory(oid) for oid in cov.raising_offerings())
+    items = _competence_list(cov, raised, lang)
+    key = "supply_development_introductory" if introductory else "supply_development_focus"
+    text = t(key, lang, items=items)
+    findings = dict(zip(cov.competences["id"], cov.competences["finding"], strict=True))
+    hard = [cid for cid in raised if findings[cid] == "hardest_to_find"]
+    if introductory and hard:
+        names = competence_names(cov.competences, lang, readings=False)
+        areas = LIST_SEPARATOR.join(_lower_first(names[cid]) for cid in hard)
+        text = f"{text} {t('supply_development_not_practical', lang, areas=areas)}"
+    return text
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def caveat_notes(
     supply: pd.DataFrame, teaching: pd.DataFrame, cov: Coverage, lang: str
 ) -> list[str]:
-    """Notes on what the matrix cannot credit: no topics named, held once, links not counted."""
+    """Notes on what the matrix cannot credit: no topics named, not said to be given now,
+    links not counted."""
     notes = []
     no_topics = calc.offerings_without_topics(supply, teaching)
     if not no_topics.empty:
         items = LIST_SEPARATOR.join(_names(no_topics, list(no_topics["id"]), lang))
         notes.append(t("supply_no_topics_note", lang, items=items))
-    once = calc.held_once(supply)
-    if not once.empty:
-        items = LIST_SEPARATOR.join(_names(once, list(once["id"]), lang))
-        notes.append(t("supply_held_once_note", lang, items=items))
+    not_now = calc.not_given_now(supply)
+    if not not_now.empty:
+        items = LIST_SEPARATOR.join(_names(not_now, list(not_now["id"]), lang))
+        notes.append(t("supply_not_now_note", lang, items=items))
     pairs = cov.not_counted()
     if pairs:
         names = competence_names(cov.competences, lang, readings=False)

@@ -2,11 +2,16 @@
 the report gives, by mechanism, and Sweden's state for each.
 
 A "kind" of effort here is a mechanism (work-based apprenticeships, hands-on training
-centres, e-learning, master's programmes adapted to ATMP, national coordination, mapping of
-needs, ...), not one initiative: ``mechanism_comparison.csv`` says, with a quote per cell,
-where the report describes each mechanism as in place, in development, offered (for
-Sweden: the survey's respondents are willing to contribute through it), recommended or
-absent. ``international_initiatives.csv`` lists the initiatives behind them.
+centres, e-learning, master's programmes adapted to ATMP, national coordination, ...), not
+one initiative: ``mechanism_comparison.csv`` says, with a quote per cell, where the report
+describes each mechanism and in what state (in place, completed, established and scaling
+up, produced, in development, a willingness to contribute stated in the survey,
+recommended, none). ``international_initiatives.csv`` lists the initiatives behind them.
+
+A mapping of competence needs is evidence about training, not a way of training anyone:
+it stays in the grid (Sweden's own mapping counts as present) but is kept out of the count
+of education and training mechanisms (:data:`EVIDENCE_MECHANISMS`). A willingness to
+contribute is not an offer: for Sweden it counts as not in place.
 
 A place is a country code, or the codes of a row the report files under several countries
 without naming one ("US;CA": the one study under "USA och Kanada"); such a row is shown
@@ -43,11 +48,36 @@ MECHANISMS = (
     "needs_mapping",
     "regional_training_model",
 )
+#: Mechanisms that are evidence about training, not a way of training anyone: shown, not
+#: counted among the education and training mechanisms.
+EVIDENCE_MECHANISMS = ("needs_mapping",)
+TRAINING_MECHANISMS = tuple(m for m in MECHANISMS if m not in EVIDENCE_MECHANISMS)
 #: Strongest first: what a cell shows when the report says several things about it.
-STATUSES = ("in_place", "in_development", "offered", "recommended", "none")
+STATUSES = (
+    "in_place",
+    "completed",
+    "scaling_up",
+    "produced",
+    "in_development",
+    "willingness_stated",
+    "recommended",
+    "none",
+)
 NOT_MENTIONED = "not_mentioned"
 STATUS_ORDER = (*STATUSES, NOT_MENTIONED)
-ABROAD_STATUSES = ("in_place", "in_development")
+#: What counts as "found abroad": in place, carried out, or being developed.
+ABROAD_STATUSES = ("in_place", "completed", "scaling_up", "produced", "in_development")
+#: How Sweden's state for a mechanism is summed up, strongest first: the report names an
+#: effort (each a single small one), only in development, only a willingness to contribute
+#: (no offer, not in place), only a recommendation, none, not mentioned.
+SWEDEN_GROUPS = {
+    "named": ("in_place", "completed", "scaling_up", "produced"),
+    "in_development": ("in_development",),
+    "willingness_stated": ("willingness_stated",),
+    "recommended": ("recommended",),
+    "none": ("none",),
+    NOT_MENTIONED: (NOT_MENTIONED,),
+}
 #: How a Swedish equivalent is qualified, by the qualifier of the count it scales: a
 #: population is not the size of a sector, so at best "about"; a bound keeps its direction.
 EQUIVALENT_QUALIFIERS = {"at_least": "at_least_approx", "up_to": "up_to"}
@@ -135,31 +165,57 @@ def presence(mechanisms: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class MechanismSummary:
-    """The mechanisms found abroad (in place or in development) and Sweden's state for each.
+    """The education and training mechanisms found abroad and Sweden's state for each.
 
-    ``in_sweden`` maps each status to its mechanisms (in MECHANISMS order); ``deciding``
-    maps each of those mechanisms to the Swedish rows that give it its status.
+    ``abroad`` are the training mechanisms (not the evidence ones) in place, carried out or
+    being developed in a shown place abroad; ``in_sweden`` maps each of
+    :data:`SWEDEN_GROUPS` to those mechanisms (in MECHANISMS order); ``deciding`` maps each
+    mechanism shown (training or evidence) to the Swedish rows that give it its status.
+    ``evidence`` maps each evidence mechanism to the rows, abroad and in Sweden, that
+    describe it as present (abroad first, in place order).
     """
 
     abroad: list[str]
     in_sweden: dict[str, list[str]]
     deciding: dict[str, list[str]]
+    evidence: dict[str, list[str]]
+
+
+def sweden_group(status: str) -> str:
+    """The group of :data:`SWEDEN_GROUPS` a Swedish status belongs to."""
+    return next(group for group, statuses in SWEDEN_GROUPS.items() if status in statuses)
 
 
 def mechanism_summary(mechanisms: pd.DataFrame, countries: list[str]) -> MechanismSummary:
-    """The mechanisms in place or being developed abroad, grouped by Sweden's status."""
+    """The training mechanisms in place or being developed abroad, grouped by Sweden's state,
+    and the evidence mechanisms (needs mapping) wherever the report describes them."""
     grid = presence(mechanisms, countries)
-    abroad_rows = grid[(grid["place"] != HOME_COUNTRY) & grid["status"].isin(ABROAD_STATUSES)]
-    abroad = [m for m in MECHANISMS if m in set(abroad_rows["mechanism"])]
-    sweden = grid[(grid["place"] == HOME_COUNTRY) & grid["mechanism"].isin(abroad)]
+    found = grid[(grid["place"] != HOME_COUNTRY) & grid["status"].isin(ABROAD_STATUSES)]
+    abroad = [m for m in TRAINING_MECHANISMS if m in set(found["mechanism"])]
+    sweden = grid[grid["place"] == HOME_COUNTRY]
     status_of = dict(zip(sweden["mechanism"], sweden["status"], strict=True))
-    in_sweden = {status: [m for m in abroad if status_of[m] == status] for status in STATUS_ORDER}
+    in_sweden = {
+        group: [m for m in abroad if sweden_group(status_of[m]) == group]
+        for group in SWEDEN_GROUPS
+    }
     rows = mechanisms.set_index("id")
     deciding = {
         mechanism: [row_id for row_id in ids if rows.loc[row_id, "status"] == status_of[mechanism]]
         for mechanism, ids in zip(sweden["mechanism"], sweden["ids"], strict=True)
     }
-    return MechanismSummary(abroad=abroad, in_sweden=in_sweden, deciding=deciding)
+    present = grid[grid["status"].isin(ABROAD_STATUSES)]
+    evidence = {
+        mechanism: [
+            row_id
+            for ids in present.loc[present["mechanism"] == mechanism, "ids"]
+            for row_id in ids
+            if rows.loc[row_id, "status"] in ABROAD_STATUSES
+        ]
+        for mechanism in EVIDENCE_MECHANISMS
+        if mechanism in set(present["mechanism"])
+    }
+    return MechanismSummary(abroad=abroad, in_sweden=in_sweden, deciding=deciding,
+                            evidence=evidence)  # fmt: skip
 
 
 def shown_mechanism_rows(mechanisms: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

@@ -15,11 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atmp_lib import claims, datasets
-from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.charts import LIGHT_FILLS, add_source_note, base_layout, tint
 from atmp_lib.facts import Fact, get_fact
 from atmp_lib.figure_views import figure_text, figures_table
 from atmp_lib.figures import Figure
-from atmp_lib.formatting import source_note, unit_label
+from atmp_lib.formatting import format_number, source_note, unit_label
 from atmp_lib.i18n import localized, t
 from atmp_lib.sections.international import calculations as calc
 from atmp_lib.sections.international.calculations import HOME_COUNTRY, STATUS_ORDER
@@ -27,16 +27,24 @@ from atmp_lib.sections.international.calculations import HOME_COUNTRY, STATUS_OR
 #: The report's verdicts the page shows, by the place they stand.
 INTRO_VERDICTS = ("intl_infrastructure_majority", "intl_education_investments")
 SWEDEN_VERDICT = "supply_summary_extremely_limited"
-OFFER_VERDICT = "survey_willingness"
+WILLINGNESS_VERDICT = "survey_willingness"
 APPRENTICESHIP_VERDICT = "intl_uk_practical_skills"
-STATUS_COLOURS = {
-    calc.NOT_MENTIONED: "#f0f0f0",
-    "none": "#bdbdbd",
-    "recommended": "#fee391",
-    "offered": "#c7e9c0",
-    "in_development": "#fdae6b",
-    "in_place": "#2171b5",
+#: Cell fills of the grid, from the accessible palette: one blue, lighter the less the
+#: report says is there; grey for "none", the empty fill for "not mentioned". Each cell also
+#: carries its status as text, so no reader depends on the colour.
+STATUS_FILLS = {
+    "in_place": tint("blue", 1.0),
+    "completed": tint("blue", 1.0),
+    "scaling_up": tint("blue", 0.7),
+    "produced": tint("blue", 0.45),
+    "in_development": tint("blue", 0.45),
+    "willingness_stated": tint("blue", 0.2),
+    "recommended": tint("blue", 0.2),
+    "none": tint("grey", 0.35),
+    calc.NOT_MENTIONED: LIGHT_FILLS["empty"],
 }
+ROW_HEIGHT = 72
+CELL_WRAP = 22
 MECHANISM_FILE = "mechanism_comparison.csv"
 INITIATIVE_FILE = "international_initiatives.csv"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -115,9 +123,13 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _briefs(row_ids: list[str], rows: pd.DataFrame, lang: str) -> list[str]:
+    return [b for b in rows.loc[row_ids, f"brief_{lang}"] if not pd.isna(b) and b]
+
+
 def _sweden_item(mechanism: str, row_ids: list[str], rows: pd.DataFrame, lang: str) -> str:
-    """ "e-learning: a single introductory e-learning course (Läkemedelsakademin)"."""
-    briefs = [brief for brief in rows.loc[row_ids, f"brief_{lang}"] if not pd.isna(brief) and brief]
+    """ "e-learning: a single introductory course by Läkemedelsakademin, produced (…)"."""
+    briefs = _briefs(row_ids, rows, lang)
     label = _lower_first(mechanism_label(mechanism, lang))
     return f"{label}: {'; '.join(briefs)}" if briefs else label
 
@@ -125,35 +137,66 @@ def _sweden_item(mechanism: str, row_ids: list[str], rows: pd.DataFrame, lang: s
 def mechanism_text(
     mechanisms: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
 ) -> str:
-    """Markdown: how many mechanisms abroad, then Sweden's state for them, each count recorded
-    and each Swedish effort worded as what it is."""
+    """Markdown: how many education and training mechanisms abroad, then Sweden's state for
+    them, each count recorded and each Swedish effort worded as what it is; then the
+    mapping of needs, shown but not counted."""
     summary = calc.mechanism_summary(mechanisms, countries)
-    scope = f"mechanism in {'|'.join(countries)} with status in_place|in_development"
-    abroad = claims.number(len(summary.abroad), lang, f"count:{MECHANISM_FILE}:{scope}")
-    lines = [
-        t(
-            "intl_mechanisms_headline",
-            lang,
-            abroad=abroad,
-            countries=countries_text(population, countries, lang),
-        )
-    ]
+    scope = (
+        f"mechanism in {'|'.join(countries)} with status {'|'.join(calc.ABROAD_STATUSES)}, "
+        f"not {'|'.join(calc.EVIDENCE_MECHANISMS)}"
+    )
+    basis = f"count:{MECHANISM_FILE}:{scope}"
+    abroad = claims.number(len(summary.abroad), lang, basis)
+    names = countries_text(population, countries, lang)
+    lines = [t("intl_mechanisms_headline", lang, abroad=abroad, countries=names)]
     rows = mechanisms.set_index("id")
-    for status in STATUS_ORDER:
-        ids = summary.in_sweden[status]
+    for group, ids in summary.in_sweden.items():
         if not ids:
             continue
-        basis = f"count:{MECHANISM_FILE}:{scope}; Sweden {status}"
-        count = claims.number(len(ids), lang, basis)
         items = "; ".join(_sweden_item(m, summary.deciding[m], rows, lang) for m in ids)
-        lines.append(f"- {t(f'intl_sweden_{status}', lang, count=count, items=items)}")
-    return "\n".join(lines)
+        line = counted_line(f"intl_sweden_{group}", len(ids), f"{basis}; Sweden {group}", lang,
+                            items=items)  # fmt: skip
+        lines.append(f"- {line}")
+    evidence = [
+        evidence_text(mechanism, row_ids, rows, lang, abroad=abroad, countries=names)
+        for mechanism, row_ids in summary.evidence.items()
+    ]
+    return "\n\n".join(["\n".join(lines), *evidence])
 
 
-def has_status_in_sweden(mechanisms: pd.DataFrame, countries: list[str], status: str) -> bool:
-    """True when Sweden's state for some mechanism shown is ``status`` (the page then shows
-    the verdict behind it)."""
-    return bool(calc.mechanism_summary(mechanisms, countries).in_sweden[status])
+def counted_line(key: str, value: int, basis: str, lang: str, **values: str) -> str:
+    """A label holding one count, the count recorded with the words that lead up to it
+    ("no offer: 1"), so that the register tells apart equal counts in a list."""
+    count = format_number(value, lang)
+    line = t(key, lang, count=count, **values)
+    plain = line.replace("**", "")
+    claims.record(plain[: plain.index(count) + len(count)], value, basis)
+    return line
+
+
+def evidence_text(
+    mechanism: str, row_ids: list[str], rows: pd.DataFrame, lang: str, **values: str
+) -> str:
+    """The mapping of needs, not counted: what it is, and who has one (Sweden: this report)."""
+    places = [calc.place_of(cell) for cell in rows.loc[row_ids, "countries"]]
+    abroad = [i for i, place in zip(row_ids, places, strict=True) if place != HOME_COUNTRY]
+    sweden = [i for i, place in zip(row_ids, places, strict=True) if place == HOME_COUNTRY]
+    key = f"intl_evidence_{mechanism}_" + ("like" if abroad else "alone")
+    if not sweden:
+        key = f"intl_evidence_{mechanism}_abroad_only"
+    return t(
+        key,
+        lang,
+        others="; ".join(_briefs(abroad, rows, lang)),
+        sweden="; ".join(_briefs(sweden, rows, lang)),
+        **values,
+    )
+
+
+def has_status_in_sweden(mechanisms: pd.DataFrame, countries: list[str], group: str) -> bool:
+    """True when Sweden's state for some training mechanism shown is in ``group`` (the page
+    then shows the verdict behind it)."""
+    return bool(calc.mechanism_summary(mechanisms, countries).in_sweden[group])
 
 
 def _cell_notes(
@@ -167,26 +210,52 @@ def _cell_notes(
 
 
 def _mechanism_order(grid: pd.DataFrame) -> list[str]:
-    """Mechanisms with Sweden's weakest state first (the gaps on top), then schema order."""
+    """Training mechanisms with Sweden's weakest state first (the gaps on top), then schema
+    order; the evidence mechanisms (not counted) last."""
     sweden = grid[grid["place"] == HOME_COUNTRY].set_index("mechanism")["status"]
     return sorted(
-        sweden.index, key=lambda m: (-STATUS_ORDER.index(sweden[m]), calc.MECHANISMS.index(m))
+        sweden.index,
+        key=lambda m: (
+            m in calc.EVIDENCE_MECHANISMS,
+            -STATUS_ORDER.index(sweden[m]),
+            calc.MECHANISMS.index(m),
+        ),
     )
+
+
+def _row_label(mechanism: str, lang: str) -> str:
+    """A grid row's name; an evidence mechanism says that it is not counted."""
+    label = mechanism_label(mechanism, lang)
+    if mechanism in calc.EVIDENCE_MECHANISMS:
+        return t("intl_evidence_row", lang, mechanism=label)
+    return label
 
 
 def _wrap_lines(lines: list[str], width: int = 70) -> list[str]:
     return ["<br>".join(textwrap.wrap(line, width)) for line in lines]
 
 
+def status_rank(status: str) -> int:
+    """A status's position on the grid's colour scale: the weakest (not mentioned) at 0."""
+    return len(STATUS_ORDER) - 1 - STATUS_ORDER.index(status)
+
+
 def _colourscale() -> list[list[object]]:
-    """Flat colour bands, weakest status at 0."""
+    """Flat colour bands, one per status, weakest status at 0."""
     size, scale = len(STATUS_ORDER), []
-    for index, status in enumerate(reversed(STATUS_ORDER)):
-        scale += [
-            [index / size, STATUS_COLOURS[status]],
-            [(index + 1) / size, STATUS_COLOURS[status]],
-        ]
+    for status in reversed(STATUS_ORDER):
+        index = status_rank(status)
+        scale += [[index / size, STATUS_FILLS[status]], [(index + 1) / size, STATUS_FILLS[status]]]
     return scale
+
+
+def _hover(mechanism: str, row: object, mechanisms: pd.DataFrame, facts: pd.DataFrame,
+           lang: str) -> str:  # fmt: skip
+    label = mechanism_label(mechanism, lang)
+    if not row.ids:
+        return f"{label}<br>{status_label(row.status, lang)}"
+    notes = _cell_notes(mechanisms, row.ids, facts, lang)
+    return "<br>".join(_wrap_lines([label, *notes]))
 
 
 def mechanism_chart(
@@ -196,33 +265,22 @@ def mechanism_chart(
     lang: str,
     countries: list[str],
 ) -> go.Figure:
-    """A mechanism-by-place grid coloured by what the report says; hover gives its words.
-    A row filed under several countries has a column of its own."""
+    """A mechanism-by-place grid: each cell states what the report says (its fill, from the
+    accessible palette, repeats it); hover gives the report's words. A row filed under
+    several countries has a column of its own; the mapping of needs comes last, marked as
+    not counted."""
     grid = calc.presence(mechanisms, countries)
     order = _mechanism_order(grid)
     shown = calc.places(mechanisms, countries)
-    rank = {status: len(STATUS_ORDER) - 1 - i for i, status in enumerate(STATUS_ORDER)}
     cell = {(r.mechanism, r.place): r for r in grid.itertuples()}
     z, text, hover = [], [], []
     for mechanism in order:
         rows = [cell[(mechanism, place)] for place in shown]
-        z.append([rank[r.status] for r in rows])
-        text.append(["<br>".join(textwrap.wrap(status_label(r.status, lang), 22)) for r in rows])
-        hover.append(
-            [
-                "<br>".join(
-                    _wrap_lines(
-                        [
-                            mechanism_label(mechanism, lang),
-                            *_cell_notes(mechanisms, r.ids, facts, lang),
-                        ]
-                    )
-                )
-                if r.ids
-                else f"{mechanism_label(mechanism, lang)}<br>{status_label(r.status, lang)}"
-                for r in rows
-            ]
+        z.append([status_rank(r.status) for r in rows])
+        text.append(
+            ["<br>".join(textwrap.wrap(status_label(r.status, lang), CELL_WRAP)) for r in rows]
         )
+        hover.append([_hover(mechanism, r, mechanisms, facts, lang) for r in rows])
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -230,7 +288,8 @@ def mechanism_chart(
                 "<br>".join(textwrap.wrap(place_text(population, p, lang, short=True), 22))
                 for p in shown
             ],
-            y=[mechanism_label(m, lang) for m in order],
+            y=["<br>".join(textwrap.wrap(_row_label(m, lang), 34)) for m in order],
+            name=t("col_status", lang),
             text=text,
             texttemplate="%{text}",
             textfont={"size": 11},
@@ -247,7 +306,7 @@ def mechanism_chart(
     base_layout(fig, t("intl_chart_mechanisms_title", lang))
     fig.update_xaxes(side="top")
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
-    fig.update_layout(height=140 + 46 * len(order), margin={"t": 130, "l": 20})
+    fig.update_layout(height=140 + ROW_HEIGHT * len(order), margin={"t": 130, "l": 20})
     note = mechanism_note(mechanisms, lang, countries)
     joint = [place_text(population, place, lang, short=True) for place in shown if ";" in place]
     if joint:
@@ -266,9 +325,7 @@ def mechanism_table(
     rows = calc.shown_mechanism_rows(mechanisms, countries)
     return pd.DataFrame(
         {
-            t("intl_col_mechanism", lang): rows["mechanism"].map(
-                lambda m: mechanism_label(m, lang)
-            ),
+            t("intl_col_mechanism", lang): rows["mechanism"].map(lambda m: _row_label(m, lang)),
             t("intl_col_where", lang): rows["countries"].map(
                 lambda cell: place_text(population, calc.place_of(cell), lang)
             ),

@@ -8,11 +8,13 @@ of one to twelve in running text are written in words ("the seven university hos
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from atmp_lib import claims, datasets
-from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.charts import PALETTE, add_source_note, base_layout
 from atmp_lib.facts import Fact, get_fact
 from atmp_lib.figure_views import figure_text, with_unit
 from atmp_lib.figures import Figure
@@ -42,6 +44,23 @@ SIGNAL_VERDICTS = ("overview_signal_universities", "overview_signal_partners")
 MILIEU_NAME = "ATMP 2030"
 #: Verdicts whose translation writes a number inside a name.
 VERDICT_NAMES = {"overview_background_subgoal": MILIEU_NAME}
+#: How the landscape chart draws each status: a palette colour (each stands out against the
+#: page by at least 3:1) and a fill pattern, so that a reader who cannot tell the colours
+#: apart still tells the statuses apart (the legend shows both).
+STATUS_STYLES = {
+    "newly_established": ("blue", ""),
+    "work_described": ("green", "/"),
+    "being_built": ("vermillion", "\\"),
+    "being_established": ("purple", "x"),
+    "planned": ("ochre", "-"),
+    "proposed": ("violet", "|"),
+    "completed": ("dark", "+"),
+    "not_stated": ("grey", "."),
+}
+#: Tall enough for one legend entry per status beside the bars.
+LANDSCAPE_HEIGHT = 560
+#: The one colour of the trials chart: its bars are categories on one axis, not series.
+TRIALS_COLOUR = PALETTE["blue"]
 #: Counts written in words in running text (labels overview_word_<n>). One is left out: in
 #: Swedish it takes the gender of its noun ("en", "ett").
 WORDED_COUNTS = range(2, 13)
@@ -260,6 +279,11 @@ def atmp_classes_table(classes: pd.DataFrame, lang: str) -> pd.DataFrame:
 # --- charts -------------------------------------------------------------------------------
 
 
+def _tick(text: str, width: int = 16) -> str:
+    """A category label wrapped onto lines, so that labels stand level and clear of the note."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+
+
 def trials_chart(facts: pd.DataFrame, lang: str) -> go.Figure:
     """Clinical trials at the end of 2021: all phases, phase 3, and by sponsor."""
     trials = get_fact(facts, "global_clinical_trials_2021")
@@ -272,15 +296,16 @@ def trials_chart(facts: pd.DataFrame, lang: str) -> go.Figure:
     ]
     fig = go.Figure(
         go.Bar(
-            x=[bar[0] for bar in bars],
+            x=[_tick(bar[0], 22) for bar in bars],
             y=[round(bar[1]) for bar in bars],
             text=[bar[2] for bar in bars],
             hovertext=[bar[2] for bar in bars],
             hoverinfo="x+text",
             textposition="outside",
-            marker_color=["#1f77b4", "#d62728", "#7f7f7f", "#bcbd22"],
+            marker_color=TRIALS_COLOUR,
         )
     )
+    fig.update_xaxes(tickangle=0)
     fig.update_yaxes(title_text=t("axis_trials", lang), tickformat=",d")
     base_layout(fig, t("chart_trials_title", lang, year=global_year(facts)))
     rows = facts[facts["id"].isin([trials.id, phase3.id, "global_industry_sponsored_share"])]
@@ -288,7 +313,8 @@ def trials_chart(facts: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def landscape_chart(landscape: pd.DataFrame, lang: str) -> go.Figure:
-    """Counts of centres, initiatives, providers and investments by kind, stacked by status."""
+    """Counts of centres, initiatives, providers and investments by kind (one bar each, kinds
+    read down the left), stacked by status in the declared order."""
     counts = calc.landscape_counts(landscape)
     kinds = [kind for kind in calc.KIND_ORDER if kind in set(counts["kind"])]
     fig = go.Figure()
@@ -298,19 +324,28 @@ def landscape_chart(landscape: pd.DataFrame, lang: str) -> go.Figure:
             claims.record(str(n), n, f"count:landscape:kind={kind}&status={status}")
             for kind, n in zip(group["kind"], group["count"], strict=True)
         ]
+        colour, pattern = STATUS_STYLES[status]
         fig.add_trace(
             go.Bar(
                 name=t(f"status_{status}", lang),
-                x=[t(f"kind_{kind}", lang) for kind in group["kind"]],
-                y=group["count"].tolist(),
+                y=[t(f"kind_{kind}", lang) for kind in group["kind"]],
+                x=group["count"].tolist(),
+                orientation="h",
                 hovertext=texts,
-                hoverinfo="x+name+text",
+                hoverinfo="y+name+text",
+                marker={"color": PALETTE[colour], "pattern": {"shape": pattern}},
             )
         )
-    fig.update_layout(barmode="stack", legend_title_text=t("col_status", lang))
-    fig.update_xaxes(categoryorder="array", categoryarray=[t(f"kind_{k}", lang) for k in kinds])
-    fig.update_yaxes(title_text=t("col_count", lang), dtick=1)
+    fig.update_layout(
+        barmode="stack", legend={"title": {"text": t("col_status", lang)}, "traceorder": "normal"}
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[t(f"kind_{k}", lang) for k in kinds],
+        autorange="reversed",
+    )
+    fig.update_xaxes(title_text=t("col_count", lang), dtick=1)
     base_layout(fig, t("chart_landscape_title", lang))
+    fig.update_layout(height=LANDSCAPE_HEIGHT)
     return add_source_note(fig, source_note("landscape.csv", landscape, lang))
 
 
