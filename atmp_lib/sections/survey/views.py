@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atmp_lib import claims
-from atmp_lib.charts import add_source_note, base_layout
+from atmp_lib.charts import PALETTE, add_source_note, base_layout
 from atmp_lib.facts import get_fact
 from atmp_lib.figure_views import (
     band_text,
@@ -54,12 +54,14 @@ VERDICT_FACTS = {
     "survey_interviews_vary": (),
 }
 CHART_HEIGHT = 540
+#: The sectors in the colours the scenarios page gives them; sums in greys. Every colour
+#: has 3:1 against the page (charts.PALETTE).
 COLOURS = {
-    "companies": "#1f77b4",
-    "healthcare": "#2ca02c",
-    CCRM: "#ff7f0e",
-    "stated_sum": "#7f7f7f",
-    "sum_incl_ccrm": "#4d4d4d",
+    "companies": PALETTE["blue"],
+    "healthcare": PALETTE["green"],
+    CCRM: PALETTE["vermillion"],
+    "stated_sum": PALETTE["grey"],
+    "sum_incl_ccrm": PALETTE["dark"],
 }
 DASH = "\u2013"
 
@@ -292,7 +294,7 @@ def need_chart(
     fig.add_hline(
         y=headline.central,
         line_dash="dash",
-        line_color="#d62728",
+        line_color=PALETTE["violet"],
         annotation_text=t("survey_headline_line", lang, headline=headline.display(lang)),
         annotation_position="top",
     )
