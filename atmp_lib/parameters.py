@@ -23,6 +23,7 @@ parameter, which means "not known" (``none_means``); a parameter cannot be both.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -278,6 +279,42 @@ def _enum(reference: str, directory: str) -> tuple[str, ...]:
     raise KeyError(f"choices {reference!r}: table {table!r} has no field {field!r}")
 
 
+# --------------------------------------------------------------------------- parameters cells
+
+
+def literal(value: Any) -> str:
+    """A Python literal as the notebooks write it: strings in double quotes, whole floats
+    as integers."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(literal(item) for item in value)}]"
+    if isinstance(value, float) and value.is_integer():
+        return repr(int(value))
+    return repr(value)
+
+
+def cell_line(param: Param, note: str = "") -> str:
+    """One line of a parameters cell: the literal default with its type and a help comment
+    (``papermill --help-notebook`` shows it; a comment holds no "=", which papermill's
+    parser would cut at). A parameter that accepts None is written with a type comment
+    ("Optional[int]" would need an import in the notebook)."""
+    comment = f"{param.help}; allowed: {param.allowed(with_none=False)}{note}"
+    if param.optional and not note:
+        comment += f"; None: {param.none_means} (no default)"
+    if param.accepts_none:
+        return f"{param.name} = None  # type: {param.type_text} {comment}"
+    return f"{param.name}: {param.type_text} = {literal(param.default)}  # {comment}"
+
+
+def parameters_cell(section: str, notes: Mapping[str, str] | None = None) -> str:
+    """A section's parameters cell, written from its declarations in their order; ``notes``
+    add to a parameter's comment (e.g. the default the data give for its None)."""
+    notes = notes or {}
+    lines = [cell_line(param, notes.get(name, "")) for name, param in schema(section).items()]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- the registry
 
 CrossCheck = Callable[[Mapping[str, Any]], Iterable[str]]
@@ -322,8 +359,9 @@ def cross_check_problems(section: str, values: Mapping[str, Any]) -> list[str]:
 
 
 def check_values(section: str, **values: Any) -> None:
-    """Raise a :class:`ParameterError` naming every value the section's declarations refuse
-    (a notebook checks its parameters this way before it loads anything)."""
+    """Raise a :class:`ParameterError` naming every value the section's declarations refuse,
+    and every rule between them that the values break (a notebook checks its parameters
+    this way before it loads anything)."""
     declared = schema(section)
     problems = []
     for name, value in values.items():
@@ -333,5 +371,7 @@ def check_values(section: str, **values: Any) -> None:
         fault = declared[name].fault(value)
         if fault:
             problems.append(f"parameter {name!r}: {fault}")
+    if not problems:
+        problems = cross_check_problems(section, values)
     if problems:
         raise ParameterError(problems)

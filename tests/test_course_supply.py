@@ -827,20 +827,3 @@ def test_notebook_in_swedish_has_swedish_headings(runs) -> None:
         t("supply_coverage_chart_title", "sv")
     ]
     assert figures[0]["layout"]["separators"] == ",\u202f"
-
-
-def test_parameters_cell_is_annotated_from_the_declarations() -> None:
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert code[0].metadata.get("tags") == ["parameters"]
-    declared = parameters.schema("course_supply")
-    lines = code[0].source.splitlines()
-    assert [line.split(":")[0] for line in lines] == list(declared)
-    for line in lines:
-        name, rest = line.split(":", 1)
-        assert rest.strip().startswith(f"{declared[name].type_text} = ")
-        help_text = line.split("#", 1)[1]
-        choices = declared[name].allowed_values()
-        assert all(choice in help_text for choice in choices), name
-    setup = code[1].source
-    assert setup.index('check_values("course_supply"') < setup.index("datasets.load(")

@@ -716,19 +716,3 @@ def test_notebook_in_swedish(executed, initiatives) -> None:
     (chart,) = figures(nb)
     assert chart["layout"]["title"]["text"] == t("intl_chart_mechanisms_title", "sv")
     assert chart["layout"]["separators"] == ",\u202f"
-
-
-def test_parameters_cell_is_annotated_from_the_declarations() -> None:
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert code[0].metadata.get("tags") == ["parameters"]
-    declared = parameters.schema("international")
-    lines = code[0].source.splitlines()
-    assert [line.split(":")[0] for line in lines] == list(declared)
-    for line in lines:
-        name, rest = line.split(":", 1)
-        assert rest.strip().startswith(f"{declared[name].type_text} = ")
-        help_text = line.split("#", 1)[1]
-        assert all(choice in help_text for choice in declared[name].allowed_values()), name
-    setup = code[1].source
-    assert setup.index('check_values("international"') < setup.index("datasets.load(")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import re
 from pathlib import Path
 
@@ -68,12 +67,6 @@ def test_calculations_know_no_language_labels_or_charts() -> None:
     source = (SECTION / "calculations.py").read_text("utf-8")
     for word in (r"\blang\b", r"\bi18n\b", r"\bplotly\b", r"\bclaims\b", r"\bt\("):
         assert not re.search(word, source), word
-
-
-def test_the_parameters_cell_is_annotated() -> None:
-    cells = json.loads(NOTEBOOK.read_text("utf-8"))["cells"]
-    cell = next(c for c in cells if "parameters" in c["metadata"].get("tags", []))
-    assert "".join(cell["source"]).startswith('lang: str = "en"  # page language')
 
 
 # --- calculations -------------------------------------------------------------------------

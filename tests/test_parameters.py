@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,41 @@ def test_ranges_and_choices_are_read_from_the_current_project_s_data(data_copy: 
 def test_a_long_value_is_cut_short_in_messages() -> None:
     text = shown("x" * 10_000)
     assert len(text) < 80 and text.endswith("(10,002 characters)")
+
+
+# --------------------------------------------------------------------------- parameters cells
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+#: The scenarios' cell names the data behind each None default: tested in test_scenario.py.
+WRITTEN_HERE = ("01_overview", "02_course_supply", "03_survey", "04_international")
+
+
+@pytest.mark.parametrize("notebook", WRITTEN_HERE)
+def test_a_parameters_cell_is_written_from_the_declarations(notebook: str) -> None:
+    """Each cell is exactly what the declarations write, and the next cell holds every
+    parameter to them before it loads any data."""
+    import nbformat
+
+    import atmp_lib.sections  # noqa: F401  (registers every section's parameters)
+    from atmp_lib.parameters import parameters_cell, schema
+
+    section = notebook.split("_", 1)[1]
+    code = [c for c in nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", 4).cells
+            if c.cell_type == "code"]  # fmt: skip
+    assert code[0].metadata.get("tags") == ["parameters"]
+    assert code[0].source == parameters_cell(section)
+    check = re.search(rf'parameters\.check_values\(\s*"{section}"', code[1].source)
+    assert check and check.start() < code[1].source.index("datasets.load(")
+    assert all(f"{name}={name}" in code[1].source for name in schema(section))
+
+
+def test_a_cell_line_gives_type_default_help_and_what_none_means() -> None:
+    from atmp_lib.parameters import cell_line, literal
+
+    assert cell_line(PAIR) == "l: list[str] = None  # h; allowed: " + LIST_OF[10:-1]
+    assert literal(["GB", "US"]) == '["GB", "US"]' and literal(2.0) == "2" and literal("å") == '"å"'
+    unknown = Param("x", float, "today's output", optional=True, none_means="not known")
+    assert cell_line(unknown) == (
+        "x = None  # type: Optional[float] today's output; allowed: a number; None: not known "
+        "(no default)"
+    )

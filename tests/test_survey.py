@@ -16,16 +16,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from atmp_lib import claims, datasets, i18n, params
+from atmp_lib import claims, datasets, i18n
 from atmp_lib.errors import ParameterError
 from atmp_lib.figure_views import figure_label, figure_text, number_words
 from atmp_lib.figures import Figure, Formula, Span
-from atmp_lib.parameters import schema
+from atmp_lib.parameters import check_values, schema
 from atmp_lib.population import figure_per_million
 from atmp_lib.sections import common
 from atmp_lib.sections.survey import calculations as calc
 from atmp_lib.sections.survey import views
-from atmp_lib.sections.survey.parameters import check_parameters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECTION = PROJECT_ROOT / "atmp_lib" / "sections" / "survey"
@@ -81,7 +80,7 @@ def test_default_parameters_leave_ccrm_nordic_out_and_are_valid() -> None:
     defaults = yaml.safe_load((PROJECT_ROOT / "params" / "default.yaml").read_text("utf-8"))
     assert defaults["ccrm_nordic_established"] is False
     assert "ccrm_established" not in defaults
-    check_parameters(**{name: defaults[name] for name in schema("survey")})
+    check_values("survey", **{name: defaults[name] for name in schema("survey")})
 
 
 @pytest.mark.parametrize(
@@ -94,24 +93,12 @@ def test_default_parameters_leave_ccrm_nordic_out_and_are_valid() -> None:
         ({"horizon_years": 31}, "parameter 'horizon_years': 31 is out of range"),
         ({"horizon_years": 2.5}, "parameter 'horizon_years': 2.5 is not an integer"),
         ({"horizon_years": True}, "parameter 'horizon_years': True is not a number"),
-        ({"ccrm_established": True}, "parameter 'ccrm_established': not a parameter"),
+        ({"ccrm_established": True}, "parameter 'ccrm_established' is not declared"),
     ],
 )
 def test_invalid_parameters_name_parameter_and_what_is_allowed(values, message) -> None:
     with pytest.raises(ParameterError, match=re.escape(message)):
-        check_parameters(**{"lang": "en", "horizon_years": 5, **values})
-
-
-def test_notebook_parameters_cell_is_annotated_from_the_declarations() -> None:
-    cell = next(c for c in nbformat.read(NOTEBOOK, 4).cells if "parameters" in c.metadata.tags)
-    declared, problems = params.parse_parameters(cell.source, "03_survey")
-    assert problems == []
-    assert {name: p.default for name, p in declared.items()} == {
-        "lang": "en", "ccrm_nordic_established": False, "horizon_years": 5,
-    }  # fmt: skip
-    for line, (name, rule) in zip(cell.source.splitlines(), schema("survey").items(), strict=True):
-        assert line.startswith(f"{name}: {rule.type_text} = ")
-        assert line.endswith(f"# {rule.help}; allowed: {rule.allowed()}")
+        check_values("survey", **{"lang": "en", "horizon_years": 5, **values})
 
 
 # --------------------------------------------------------------------------- layers

@@ -18,13 +18,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atmp_lib import claims
+from atmp_lib import claims, parameters
 from atmp_lib.charts import PALETTE, add_source_note, base_layout
 from atmp_lib.facts import get_fact
 from atmp_lib.formatting import format_fact, format_number, format_unit, source_note
 from atmp_lib.i18n import LabelError, t
-from atmp_lib.parameters import Param
-from atmp_lib.sections.common import LANG as LANG_PARAM
 from atmp_lib.sections.scenarios import model
 from atmp_lib.sections.scenarios.parameters import (
     BY_NAME,
@@ -1095,52 +1093,25 @@ def _assumption_range(row: pd.Series, lang: str, key: str) -> str:
 
 
 def parameters_cell(origins: dict[str, Origin], facts: pd.DataFrame) -> str:
-    """The notebook's parameters cell, written from the declarations: literals only, each
-    with its type and an English help comment (``papermill --help-notebook`` shows them).
-
-    A parameter whose default comes from the data gets the literal None, its comment naming
-    that default; today's training in Sweden gets None as "not known". A test checks that
-    the notebook holds exactly this text. The comments hold no "=" (papermill's help parser
-    would drop the line).
-    """
-    lang = LANG_PARAM
-    lines = [f'{lang.name}: {lang.type_text} = "{lang.default}"  # {_help(lang)}']
-    for field in FIELDS:
-        param, origin = field.param, origins[field.name]
-        comment = _help(param)
-        if param.data_default:
-            comment += f"; None: the default from the data, {_default_words(origin, facts)}"
-        elif param.optional:
-            comment += f"; None: {param.none_means} (no default)"
-        if param.accepts_none:  # a type comment: "Optional[float]" would need an import
-            lines.append(f"{param.name} = None  # type: {param.type_text} {comment}")
-        else:
-            lines.append(f"{param.name}: {param.type_text} = {_literal(param.default)}  "
-                         f"# {comment}")  # fmt: skip
-    return "\n".join(lines)
-
-
-def _help(param: Param) -> str:
-    return f"{param.help}; allowed: {param.allowed(with_none=False)}"
+    """The notebook's parameters cell, written from the declarations
+    (:func:`atmp_lib.parameters.parameters_cell`): a parameter whose default comes from the
+    data gets the literal None, its comment naming that default; today's training in Sweden
+    gets None as "not known". A test checks that the notebook holds exactly this text."""
+    notes = {
+        field.name: "; None: the default from the data, "
+        + _default_words(origins[field.name], facts)
+        for field in FIELDS
+        if field.param.data_default
+    }
+    return parameters.parameters_cell("scenarios", notes)
 
 
 def _default_words(origin: Origin, facts: pd.DataFrame) -> str:
     """ "400 (fact need_companies: “ca 400”)", "10 (assumption approx_band_pct)"."""
-    value = _literal(origin.value)
+    value = parameters.literal(origin.value)
     if origin.kind == "assumption":
         return f"{value} (assumption {origin.row})"
     fact = get_fact(facts, origin.row)
     stated = format_fact(fact.value, fact.low, fact.high, fact.qualifier, "sv")
     end = {"fact_low": "low end of ", "fact_high": "high end of "}.get(origin.ref.split(":")[0], "")
     return f"{value} ({end}fact {origin.row}: “{stated}”)"
-
-
-def _literal(value: object) -> str:
-    """A Python literal; strings in double quotes like the rest of the notebooks."""
-    if isinstance(value, str):
-        return f'"{value}"'
-    return repr(_whole(value))
-
-
-def _whole(value: object) -> object:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
