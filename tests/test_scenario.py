@@ -460,14 +460,16 @@ def test_one_bad_scenario_file_is_named_before_the_page_compares_them(tmp_path: 
     (tmp_path / "good.yaml").write_text("seed: 4\n", encoding="utf-8")
     (tmp_path / "broken.yaml").write_text("seed: [\n", encoding="utf-8")
     (tmp_path / "Odd Name.yaml").write_text("seed: 5\n", encoding="utf-8")
+    (tmp_path / "<img src=x onerror=alert(1)>.yaml").write_text("seed: 6\n", encoding="utf-8")
     problems = scenario.scenario_file_problems(tmp_path)
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert any("broken.yaml, line" in problem for problem in problems)
     assert any("Odd Name.yaml: a scenario file's name" in problem for problem in problems)
+    assert any("onerror=alert(1)>.yaml: a scenario file's name" in p for p in problems)
     with pytest.raises(ParameterError, match="broken.yaml"):
         scenario.named_scenarios(tmp_path)
-    (tmp_path / "broken.yaml").unlink()
-    (tmp_path / "Odd Name.yaml").unlink()
+    for name in ("broken.yaml", "Odd Name.yaml", "<img src=x onerror=alert(1)>.yaml"):
+        (tmp_path / name).unlink()
     assert list(scenario.named_scenarios(tmp_path)) == ["good"]
 
 
@@ -480,6 +482,12 @@ def test_saving_never_follows_a_link_and_leaves_no_temporary_file(tmp_path: Path
     with pytest.raises(OSError, match="not a regular file"):
         scenario.save_scenario(base.replace(seed=1), link, base, overwrite=True)
     assert target.read_text(encoding="utf-8") == "seed: 9\n"
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to(tmp_path / "elsewhere" / "x.yaml")
+    with pytest.raises(OSError, match="not a regular file"):
+        scenario.save_scenario(base.replace(seed=1), dangling, base)
+    assert not (tmp_path / "elsewhere").exists()
+    dangling.unlink()
     (tmp_path / "folder.yaml").mkdir()
     with pytest.raises(OSError, match="not a regular file"):
         scenario.save_scenario(base.replace(seed=1), tmp_path / "folder.yaml", base, overwrite=True)
