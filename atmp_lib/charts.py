@@ -115,6 +115,9 @@ PALETTE = {
     "grey": "#666666",
     "dark": "#333333",
 }
+#: A bar trace marked ``meta=RANGE_META`` draws a stated range from its base (e.g. "50–100"):
+#: its data (the chart's data table and CSV) are the range's ends, not a value.
+RANGE_META = "range"
 #: Fills that sit under marks or text (bands, empty cells): not information on their own.
 LIGHT_FILLS = {"band": "#0072B233", "empty": "#F0F0F0"}
 

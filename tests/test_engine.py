@@ -245,6 +245,24 @@ def test_chart_data_columns_are_named_by_the_axes() -> None:
     assert rows == [["1", "a", "r", 1], ["1", "b", "r", 2]]
 
 
+def test_chart_data_gives_a_band_and_a_range_by_their_ends() -> None:
+    from atmp_lib.charts import RANGE_META
+    from atmp_lib.engine.downloads import chart_data
+
+    band = {"type": "scatter", "fill": "toself", "name": "P10–P90",
+            "x": [2022, 2023, 2023, 2022], "y": [98, 99, 85, 86]}  # fmt: skip
+    stated = {"type": "bar", "name": "Stated", "x": ["CCRM"], "y": [50], "hovertext": ["50–100"]}
+    span = {"type": "bar", "name": "Range", "x": ["CCRM"], "y": [50], "base": [50],
+            "meta": RANGE_META, "hovertext": ["50–100"]}  # fmt: skip
+    _, rows = chart_data({"data": [band, stated, span], "layout": {}}, "en")
+    assert rows == [
+        ["P10–P90", 2022, None, 86, 98, None],
+        ["P10–P90", 2023, None, 85, 99, None],
+        ["Stated", "CCRM", 50, None, None, "50–100"],
+        ["Range", "CCRM", None, 50, 100.0, "50–100"],
+    ]
+
+
 def test_pdfs_need_chromium_before_anything_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from atmp_lib.charts import RANGE_META
 from atmp_lib.i18n import t
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -145,8 +146,32 @@ def chart_data(figure: dict, lang: str) -> tuple[list[str], list[list[Any]]]:
               t("report_col_low", lang), t("report_col_high", lang),
               t("report_col_label", lang)]  # fmt: skip
     for index, trace in enumerate(traces):
-        rows += _point_rows(_plain(trace.get("name")) or f"{index + 1}", trace)
+        name = _plain(trace.get("name")) or f"{index + 1}"
+        if trace.get("fill") == "toself":
+            rows += _band_rows(name, trace)
+        elif trace.get("meta") == RANGE_META:
+            rows += _range_rows(name, trace)
+        else:
+            rows += _point_rows(name, trace)
     return header, rows
+
+
+def _range_rows(name: str, trace: dict) -> list[list[Any]]:
+    """A range bar: one row per category with its low end (the base) and high end."""
+    rows = _point_rows(name, trace)
+    bases = _values(trace.get("base"))
+    return [[name, x, None, bases[min(i, len(bases) - 1)] if bases else None, end, label]
+            for i, (name, x, end, _low, _high, label) in enumerate(rows)]  # fmt: skip
+
+
+def _band_rows(name: str, trace: dict) -> list[list[Any]]:
+    """A shaded band drawn as a closed outline (the upper edge forwards, the lower edge
+    back): one row per category, with its low and high end."""
+    ends: dict[Any, list[float]] = {}
+    for x, y in zip(_values(trace.get("x")), _values(trace.get("y")), strict=False):
+        if isinstance(y, int | float) and not isinstance(y, bool):
+            ends.setdefault(_plain(x), []).append(y)
+    return [[name, x, None, min(ys), max(ys), None] for x, ys in ends.items()]
 
 
 def _axis_names(

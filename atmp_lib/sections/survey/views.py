@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atmp_lib import claims
-from atmp_lib.charts import PALETTE, add_source_note, base_layout
+from atmp_lib.charts import PALETTE, RANGE_META, add_source_note, base_layout
 from atmp_lib.facts import get_fact
 from atmp_lib.figure_views import (
     band_text,
@@ -328,7 +328,7 @@ def span_bars(bars: Sequence[SpanBar], band: str, lang: str) -> go.Figure:
     fig.update_yaxes(range=[0, _plotted(top * 1.18)])
     fig.update_xaxes(categoryorder="array", categoryarray=[bar.name for bar in bars])
     fig.update_layout(
-        barmode="stack",
+        barmode="overlay",  # a range bar starts at its own base, above its lower value
         legend={
             "orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"
         },
@@ -358,6 +358,8 @@ def _add_group(fig: go.Figure, group: Sequence[SpanBar], kind: str, lang: str) -
                 name=t(f"survey_legend_{kind}_range", lang),
                 x=[bar.name for bar in ranges],
                 y=[_plotted(bar.span.stated_high - bar.span.stated_low) for bar in ranges],
+                base=[_plotted(bar.span.stated_low) for bar in ranges],
+                meta=RANGE_META,  # its data are the range's ends (see downloads.chart_data)
                 marker={"color": [bar.colour for bar in ranges], "pattern": {"shape": "/"}},
                 opacity=0.55,
                 hovertext=[bar.text for bar in ranges],
