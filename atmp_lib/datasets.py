@@ -14,6 +14,7 @@ checked against the source texts. Every fault in reading a file is a :class:`Dat
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -90,6 +91,7 @@ class Resource:
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     external: bool = False  # a reference table of public figures not from the sources
+    title_sv: str = ""  # the title on Swedish pages (``atmp:title_sv``); else ``title``
 
     @property
     def field_names(self) -> list[str]:
@@ -107,6 +109,7 @@ class Resource:
             provenance=bool(spec.get("atmp:provenance", False)),
             row_rules=tuple(spec.get("atmp:rowRules", ())),
             external=bool(spec.get("atmp:external", False)),
+            title_sv=spec.get("atmp:title_sv", ""),
             primary_key=(key,) if isinstance(key, str) else tuple(key),
             foreign_keys=tuple(
                 ForeignKey(
@@ -146,6 +149,30 @@ def descriptor(directory: Path | None = None) -> dict[str, Any]:
     if not isinstance(parsed, dict) or not isinstance(parsed.get("resources"), list):
         raise DataError(f"{label}: expected an object with a list of 'resources'")
     return parsed
+
+
+def document_name(source: str, lang: str, directory: Path | None = None) -> str:
+    """How a page names a source document ("Status report, ATMP 2030"): its short citation
+    in ``datapackage.json``'s ``sources`` (``atmp:cite_<lang>``), else the file name."""
+    path = (directory or default_data_dir()) / DESCRIPTOR
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return source
+    return _citations(str(path), stamp).get((source, lang), source)
+
+
+@functools.lru_cache(maxsize=8)
+def _citations(path: str, _stamp: int) -> dict[tuple[str, str], str]:
+    """(file name, language) -> citation, read once per version of the descriptor."""
+    sources = descriptor(Path(path).parent).get("sources", [])
+    return {
+        (entry["name"], lang): entry[f"atmp:cite_{lang}"]
+        for entry in sources
+        if isinstance(entry, dict) and "name" in entry
+        for lang in ("en", "sv")
+        if entry.get(f"atmp:cite_{lang}")
+    }
 
 
 def resources(directory: Path | None = None) -> dict[str, Resource]:

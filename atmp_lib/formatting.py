@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from atmp_lib.datasets import document_name
 from atmp_lib.i18n import check_lang, t
 
 QUALIFIER_LABELS = {
@@ -65,13 +66,15 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def source_note(table: str, frame, lang: str) -> str:
-    """ "Source: facts.csv (002_….txt, section “Bakgrund”; …)" for the rows shown.
+    """ "Source: facts.csv (Status report, ATMP 2030, section “Bakgrund”; …)" for the rows
+    shown: each document by its citation (:func:`atmp_lib.datasets.document_name`).
 
     ``frame`` needs ``source`` and ``locator`` columns; each pair is named once, in the
     order the rows appear.
     """
     pairs = dict.fromkeys(zip(frame["source"], frame["locator"], strict=True))
     sources = "; ".join(
-        t("source_section", lang, source=source, locator=locator) for source, locator in pairs
+        t("source_section", lang, source=document_name(source, lang), locator=locator)
+        for source, locator in pairs
     )
     return t("source_note", lang, table=table, sources=sources)

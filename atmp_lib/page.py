@@ -16,6 +16,7 @@ from IPython.display import HTML, Markdown, display
 
 from atmp_lib import claims
 from atmp_lib.charts import localize, use_report_renderer
+from atmp_lib.datasets import document_name
 from atmp_lib.i18n import check_lang, t
 
 _page = {"lang": "en"}
@@ -111,7 +112,8 @@ def verdict_html(verdicts: pd.DataFrame, verdict_id: str, lang: str) -> str:
     if lang == "en":
         translation = t("verdict_translation", lang, text=row["translation"])
         parts.append(f'<p class="atmp-translation">{html.escape(translation)}</p>')
-    where = t("verdict_source", lang, source=row["source"], locator=row["locator"])
+    source = document_name(row["source"], lang)
+    where = t("verdict_source", lang, source=source, locator=row["locator"])
     parts.append(f'<p class="atmp-source-note"><small>{html.escape(where)}</small></p>')
     return "\n".join(parts)
 

@@ -45,3 +45,18 @@ def test_source_note_names_each_source_section_once() -> None:
     rows = pd.DataFrame({"source": ["a.txt", "a.txt", "b.txt"], "locator": ["X", "X", "Y"]})
     note = source_note("facts.csv", rows, "en")
     assert note == "Source: facts.csv (a.txt, section “X”; b.txt, section “Y”)"
+
+
+def test_source_notes_and_verdicts_name_documents_by_their_citation() -> None:
+    from atmp_lib.page import verdict_html
+
+    rows = pd.DataFrame({"source": ["002_e6db22695992e173.txt", "000_c33fbae51ae7381b.txt"],
+                         "locator": ["Bakgrund", "x"]})  # fmt: skip
+    assert source_note("facts.csv", rows, "sv") == (
+        "Källa: facts.csv (Lägesrapport, ATMP 2030, avsnitt ”Bakgrund”; "
+        "Nyhet, Lunds universitet, avsnitt ”x”)"
+    )
+    verdicts = datasets.load("verdicts")
+    first = verdicts.iloc[0]["id"]
+    assert "Status report, ATMP 2030, section “" in verdict_html(verdicts, first, "en")
+    assert ".txt" not in verdict_html(verdicts, first, "en")

@@ -4,6 +4,7 @@ figures that really render in a headless browser; also the report of the real se
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -13,7 +14,7 @@ import nbformat
 import pytest
 from browser import figure_report, render_doms
 
-from atmp_lib import params
+from atmp_lib import datasets, params
 from atmp_lib.engine import publishing
 from atmp_lib.engine.publishing import IndexEntry, IndexGroup, Link, PageNav
 
@@ -348,3 +349,18 @@ def test_real_pages_caption_every_table_and_link_the_data_of_every_table_and_cha
         assert all((page.parent / link).is_file() for link in links), page.name
         linked += len(links)
     assert len(sheets) == linked + 1  # every table and chart, and the sources
+
+
+@pytest.mark.slow
+def test_the_sources_page_gives_every_public_source_an_address_in_both_languages(
+    real_report: Path,
+) -> None:
+    page = (real_report / "sources.html").read_text(encoding="utf-8")
+    english, swedish = page.split('<section lang="sv">', 1)
+    population = datasets.load("population")
+    for agency, url in zip(population["agency_sv"], population["source_url"], strict=True):
+        assert agency in swedish and f'href="{html.escape(url)}"' in swedish, agency
+    assert "Offentlig befolkningsstatistik för jämförelser per invånare" in swedish
+    assert "Public population figures" not in swedish
+    assert "Public population figures" in english
+    assert "Nyhet, Lunds universitet" in swedish

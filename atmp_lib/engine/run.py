@@ -314,7 +314,7 @@ class Run:
                 continue
             frame = datasets.load(name, self.project.data_dir)
             for _, row in frame.iterrows():
-                reference = _reference_of(row, resource.title)
+                reference = _reference_of(row, resource.title, resource.title_sv)
                 found.setdefault(tuple(reference.values()), reference)
         return list(found.values())
 
@@ -507,7 +507,7 @@ def deferred_signals() -> Iterator[list[int]]:
             signal.signal(sig, handler)
 
 
-def _reference_of(row: Any, title: str) -> dict[str, str]:
+def _reference_of(row: Any, title: str, title_sv: str = "") -> dict[str, str]:
     """What a reference table's row says of its public source, in both languages."""
 
     def cell(*names: str) -> str:
@@ -518,7 +518,7 @@ def _reference_of(row: Any, title: str) -> dict[str, str]:
 
     return {
         "what_en": cell("label_en") or title,
-        "what_sv": cell("label_sv") or title,
+        "what_sv": cell("label_sv") or title_sv or title,
         "organisation_en": cell("agency_en", "source_organisation"),
         "organisation_sv": cell("agency_sv", "source_organisation"),
         "date": str(cell("reference_date", "date")),
