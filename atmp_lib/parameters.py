@@ -98,6 +98,8 @@ class Param:
 
     def bounds(self) -> tuple[float | None, float | None]:
         """(low, high) allowed, read from the data where a bound names a row."""
+        if not isinstance(self.low, str) and not isinstance(self.high, str):
+            return self.low, self.high
         directory = str(data_dir())
         return _resolve(self.low, 0, directory), _resolve(self.high, 1, directory)
 

@@ -103,8 +103,19 @@ def working_on(project: Project) -> Iterator[Project]:
 
 
 def current_project() -> Project:
-    """The project chosen by :func:`working_on`, else the one found from the working directory."""
-    return _chosen.get() or find_project()
+    """The project chosen by :func:`working_on`, else the one found from the working directory
+    (remembered per working directory while it is still a project: a notebook asks often)."""
+    chosen = _chosen.get()
+    if chosen is not None:
+        return chosen
+    here = os.getcwd()
+    found = _found_from.get(here)
+    if found is None or not is_project(found.root):
+        found = _found_from[here] = find_project()
+    return found
+
+
+_found_from: dict[str, Project] = {}
 
 
 def data_dir() -> Path:

@@ -6,10 +6,19 @@ package changes what is relied on here.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import Any
 
 PAPERMILL_ENGINE = "atmp"
+
+
+def skip_iri_grammar() -> None:
+    """Keep jsonschema (imported with nbformat and papermill) from importing
+    ``rfc3987_syntax``, which compiles an IRI grammar at import (about a second per
+    process); nbformat's notebook schema uses no IRI formats. A None in ``sys.modules``
+    makes the import fail, which jsonschema treats as the package being absent."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def mimetype_renderer_base() -> type:

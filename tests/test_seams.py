@@ -45,3 +45,18 @@ def test_the_seam_registers_its_engine_with_papermill() -> None:
 
     name = papermill_engine()
     assert papermill_engines.get_engine(name).__name__ == "SavingLessEngine"
+
+
+def test_jsonschema_still_imports_and_validates_notebooks_without_the_iri_grammar() -> None:
+    """The run skips ``rfc3987_syntax`` (see seams.skip_iri_grammar); jsonschema and
+    nbformat must still work without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "from atmp_lib import seams; seams.skip_iri_grammar(); import nbformat, sys; "
+        "nbformat.validate(nbformat.v4.new_notebook()); "
+        "assert sys.modules['rfc3987_syntax'] is None"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from atmp_lib import parameters
+from atmp_lib import parameters, seams
 from atmp_lib import params as params_mod
 from atmp_lib.engine import app as app_mod
 from atmp_lib.engine import inputs as inputs_mod
@@ -269,6 +269,7 @@ def _positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``atmp-report`` console script."""
+    seams.skip_iri_grammar()
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "list": cmd_list,
                 "refresh": cmd_refresh, "prune": cmd_prune, "app": cmd_app}  # fmt: skip

@@ -18,7 +18,6 @@ import queue
 import re
 import secrets
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from atmp_lib import seams
 from atmp_lib.engine.kernels import (
     KERNEL_NAME,
     KernelPool,
@@ -352,7 +352,7 @@ def _serve(tasks: Any, results: Any, cwd: str, spares: int, prefix: str) -> None
     """A worker's life: take tasks until the end marker, keeping spare kernels warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
-    sys.modules.setdefault("rfc3987_syntax", None)  # see kernels.WARM_UP_CODE
+    seams.skip_iri_grammar()
     kernels = KernelPool(cwd, prefix)
     try:
         if spares:

@@ -21,15 +21,24 @@ SOCKET_PREFIX = "atmp-kernel-"
 EXIT_GRACE_S = 0.2
 
 #: Run in a spare kernel before its notebook: the imports every section makes through
-#: atmp_lib.page, and plotly's renderers. jsonschema is kept from importing
-#: ``rfc3987_syntax`` (a grammar compiled at import, ~1.5 s; nbformat's schema uses no IRI
-#: formats). Sent as a *silent* request: nothing of it appears in the notebook.
+#: atmp_lib.page, plotly's renderers, and one throwaway chart of each kind the sections
+#: draw (plotly loads its validators on first use: most of a first chart's cost).
+#: jsonschema is kept from importing ``rfc3987_syntax`` (a grammar compiled at import,
+#: ~1.5 s; nbformat's schema uses no IRI formats). Sent as a *silent* request: nothing of
+#: it appears in the notebook.
 WARM_UP_CODE = """\
 try:
     import sys
     sys.modules.setdefault("rfc3987_syntax", None)
-    import pandas, plotly.graph_objects, plotly.io, atmp_lib.page
+    import pandas, plotly.graph_objects as go, plotly.io, atmp_lib.page
     plotly.io.renderers
+    _warm = go.Figure([go.Bar(x=[1], y=[1], error_y={"array": [1]}), go.Scatter(x=[1], y=[1]),
+                       go.Heatmap(z=[[1]])])
+    _warm.update_layout(template="plotly_white", title={"text": "x"}, legend={"x": 0},
+                        annotations=[{"text": "x"}])
+    _warm.update_xaxes(title_text="x")
+    _warm.to_json()
+    del _warm
 except Exception:
     pass
 """
