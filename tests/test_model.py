@@ -11,12 +11,8 @@ from atmp_lib.sections.scenarios import model, scenario
 from atmp_lib.sections.scenarios.parameters import BY_NAME
 from atmp_lib.sections.scenarios.scenario import Basis, Scenario
 
-#: Periods and populations unlike the shipped ones, so that a wrong period or a swapped
-#: population shows in the numbers.
-FIXTURE_BASIS = Basis(
-    need_period_years=4, ccrm_period_years=10, population_sweden=10_000_000,
-    population_uk=50_000_000,
-)  # fmt: skip
+#: Periods unlike the shipped ones, so that a wrong period shows in the numbers.
+FIXTURE_BASIS = Basis(need_period_years=4, ccrm_period_years=10)
 
 
 @pytest.fixture(scope="module")
@@ -103,12 +99,13 @@ def test_no_option_switched_on_adds_nothing(base: Scenario) -> None:
     assert projection.series("uncovered").tolist() == projection.series("need").tolist()
 
 
-def test_apprenticeships_at_the_uk_rate_from_their_start(base: Scenario) -> None:
-    on = base.replace(apprenticeship_enabled=True, apprenticeship_uk_places=120,
+def test_apprenticeships_train_their_places_in_sweden_once_per_duration(base) -> None:
+    on = base.replace(apprenticeship_enabled=True, apprenticeship_places_sweden=30,
                       apprenticeship_duration_years=3, apprenticeship_start_lag_years=2)
-    expected = 120 * 10_000_000 / 50_000_000 / 3  # UK places scaled to Sweden, per year
-    assert source(point(on), "apprenticeship") == pytest.approx([0, 0, expected, expected,
-                                                                 expected])  # fmt: skip
+    # the places in Sweden as set, each finishing once per its years: no population scaling
+    assert source(point(on), "apprenticeship") == pytest.approx([0, 0, 10, 10, 10])
+    assert model.apprentices_per_year(base) == 15 / 2  # the default places and years
+    assert not source(point(on.replace(apprenticeship_enabled=False)), "apprenticeship").any()
 
 
 @pytest.mark.parametrize(
@@ -303,8 +300,18 @@ def test_tornado_leaves_out_options_switched_off_and_ccrm_when_not_established(
     apprentices = base.replace(apprenticeship_enabled=True)
     inputs = set(model.tornado(apprentices, basis, scenario.sensitivity_ranges(apprentices, basis))
                  ["input"])  # fmt: skip
-    assert {"apprenticeship_uk_places", "apprenticeship_start_lag_years"} <= inputs
+    assert {"apprenticeship_places_sweden", "apprenticeship_start_lag_years"} <= inputs
     assert "degree_modules_graduates_per_year" not in inputs
+
+
+def test_tornado_varies_the_places_in_sweden_across_their_assumed_range(base, basis) -> None:
+    on = base.replace(apprenticeship_enabled=True)
+    ranges = scenario.sensitivity_ranges(on, basis)
+    assert ranges["apprenticeship_places_sweden"] == (5, 50)
+    row = model.tornado(on, basis, ranges).set_index("input").loc["apprenticeship_places_sweden"]
+    running = on.horizon_years - on.apprenticeship_start_lag_years  # the years it delivers
+    per_place = running / on.apprenticeship_duration_years
+    assert row["at_low"] - row["at_high"] == pytest.approx((50 - 5) * per_place)
 
 
 def test_growth_after_the_survey_is_ranked_only_when_the_horizon_runs_past_it(base, basis) -> None:

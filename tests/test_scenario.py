@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import papermill
 import pytest
@@ -81,7 +82,6 @@ def test_need_defaults_are_the_stated_figures(tables, base: Scenario) -> None:
     assert base.need_healthcare == get_fact(facts, "need_healthcare").value
     assert (base.ccrm_need_low, base.ccrm_need_high) == get_fact(facts, "need_ccrm_nordic").bounds
     assert base.horizon_years == get_fact(facts, "survey_horizon_years").value
-    assert base.apprenticeship_uk_places == get_fact(facts, "uk_apprenticeship_places").value
 
 
 def test_lever_defaults_come_from_assumptions(tables, base: Scenario) -> None:
@@ -218,8 +218,8 @@ def test_missing_key_is_rejected_unless_the_mapping_is_partial(base: Scenario) -
         ("recruited_abroad_share", 50, "50 is out of range (allowed: a number from 5 to 30,"),
         ("degree_modules_graduates_per_year", 60,
          "60 is out of range (allowed: an integer from 10 to 50,"),
-        ("apprenticeship_uk_places", 90,
-         "90 is out of range (allowed: an integer from 100 to 150,"),
+        ("apprenticeship_places_sweden", 60,
+         "60 is out of range (allowed: an integer from 5 to 50,"),
         ("rounding_step_companies", 75, "75 is out of range (allowed: 50 or 100, or null"),
         ("approx_reading", "median", "'median' is not allowed (allowed: one of band, rounded)"),
         ("domestic_training_per_year", -3,
@@ -635,8 +635,9 @@ def test_report_list_shows_the_declared_types(capsys: pytest.CaptureFixture[str]
     assert cli.main(["--root", str(PROJECT_ROOT), "list"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"domestic_training_per_year\s+Optional\[float\]\s+= None", out)
-    assert re.search(r"apprenticeship_uk_places\s+Optional\[int\]\s+= None", out)
-    assert "or null (the default from the data: fact:uk_apprenticeship_places)" in out
+    assert re.search(r"apprenticeship_places_sweden\s+Optional\[int\]\s+= None", out)
+    assert "or null (the default from the data: assumption:apprenticeship_places_sweden)" in out
+    assert "apprenticeship_uk_places" not in out
     assert re.search(r"ccrm_nordic_established\s+bool\s+= False", out)
 
 
@@ -757,9 +758,9 @@ def test_parameter_table_lists_every_field_with_source_and_range(tables, base) -
     domestic = rows.loc[views.t("param_domestic_training_per_year", "sv")]
     assert (domestic["Värde"], domestic["Standardvärdet från"]) == (
         "okänt enligt källorna", "inget: finns inte i källorna")  # fmt: skip
-    places = rows.loc[views.t("param_apprenticeship_uk_places", "sv")]
-    assert (places["Standardvärdet från"], places["Tillåtet intervall"]) == (
-        "facts.csv: uk_apprenticeship_places", "100 till 150")  # fmt: skip
+    places = rows.loc["Praktikplatser i Sverige (antagande)"]
+    assert places[["Standardvärde", "Standardvärdet från", "Tillåtet intervall"]].tolist() == [
+        "15", "assumptions.csv: apprenticeship_places_sweden", "5 till 50"]  # fmt: skip
 
 
 def test_every_number_in_the_tables_is_recorded(tables, base: Scenario) -> None:
@@ -770,7 +771,7 @@ def test_every_number_in_the_tables_is_recorded(tables, base: Scenario) -> None:
     frames = [
         views.parameter_table(every, scenario.default_origins(*tables), "sv"),
         views.check_table(model.need_check(base), base, facts, "sv"),
-        views.options_table(every, basis, "sv"),
+        views.options_table(every, "sv"),
         views.need_table(model.yearly(every, basis), every, "sv"),
         views.tornado_table(model.tornado(every, basis,
                                           scenario.sensitivity_ranges(every, basis)),
@@ -906,24 +907,90 @@ def test_ranking_text_names_the_stated_need_not_the_growth(base, basis) -> None:
     assert "companies' growth after the survey period while the horizon ends with it" in text
 
 
-def test_apprenticeship_places_in_sweden_are_at_least_about_fifteen(tables, base, basis) -> None:
-    facts, _ = tables
+OPTIONS_APPRENTICESHIP = {
+    "en": "Apprenticeship places in Sweden (assumption): default 15 – the UK's over 100 places "
+          "scaled by population, a starting point only, since population is not the size of an "
+          "ATMP sector – range 5 to 50 places. The sources give no Swedish figure.",
+    "sv": "Praktikplatser i Sverige (antagande): standardvärde 15 – Storbritanniens över 100 "
+          "platser omräknade efter befolkning, bara som utgångspunkt eftersom befolkningen inte "
+          "är ett mått på ATMP-sektorns storlek – intervall 5 till 50 platser. Källorna anger "
+          "ingen svensk siffra.",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_apprenticeship_places_in_sweden_are_the_lever_not_the_uk_count(tables, lang) -> None:
     claims.take()
-    assert views.options_values(base, basis, facts, "en")["places"] == "at least about 15"
-    assert views.options_values(base, basis, facts, "sv")["places"] == "minst ca 15"
-    more = base.replace(apprenticeship_uk_places=120)  # an assumed number: no lower bound
-    assert views.options_values(more, basis, facts, "en")["places"] == "about 19"
-    assert base.apprenticeship_uk_places * basis.uk_to_sweden > 15.5  # the model keeps 15.6
+    facts, _ = tables
+    origins = scenario.default_origins(*tables)
+    text = views.t("scen_options_text", lang, **views.options_values(origins, facts, lang))
+    assert OPTIONS_APPRENTICESHIP[lang] in text
+    recorded = claims.take()
+    bases = {(entry["text"], entry["basis"]) for entry in recorded}
+    assert ("15", "assumption:apprenticeship_places_sweden") in bases
+    assert {("5", "assumption:apprenticeship_places_sweden"),
+            ("50", "assumption:apprenticeship_places_sweden")} <= bases  # fmt: skip
+    assert "apprenticeship_uk_places" not in FIELD_NAMES
+
+
+def test_default_places_in_sweden_are_the_uk_places_scaled_by_population(tables) -> None:
+    """The note behind the default holds: the UK's “över 100” (read as 100 to an assumed 150)
+    scaled by population is 15 to 23 whole places, and the default is the lower end."""
+    from atmp_lib.population import population_of
+
+    facts, assumptions = tables
+    population = datasets.load("population")
+    ratio = population_of(population, "SE") / population_of(population, "GB")
+    uk = get_fact(facts, "uk_apprenticeship_places")
+    row = assumption_row(assumptions, "apprenticeship_places_sweden")
+    assert (uk.value, uk.qualifier) == (100, "at_least")
+    assert int(uk.value * ratio) == row["value"] == 15
+    assert (row["low"], row["high"]) == (5, 50)
+    assert int(150 * ratio) == 23
+    assert "read as 100 to an assumed 150 places" in row["rationale_en"]
+    assert "that is 15 to 23 places in Sweden (whole places, rounded down)" in row["rationale_en"]
+    assert "blir det 15 till 23 platser i Sverige (hela platser, avrundat nedåt)" in (
+        row["rationale_sv"])
+    assert "The sources give no Swedish figure." in row["rationale_en"]
+    assert "Källorna anger ingen svensk siffra." in row["rationale_sv"]
+    assert "apprenticeship_uk_places_upper" not in set(assumptions["id"])
+
+
+@pytest.mark.parametrize(("lang", "adds", "size"), [
+    ("en", "about 8 people (15 places in Sweden / 2 years per place)", "5 to 50 places in Sweden"),
+    ("sv", "ca 8 personer (15 platser i Sverige / 2 år per plats)", "5 till 50 platser i Sverige"),
+])  # fmt: skip
+def test_options_table_gives_the_apprentices_from_the_places_in_sweden(base, lang, adds, size):
+    claims.take()
+    row = views.options_table(base, lang).iloc[1].tolist()  # today's training, then this
+    assert row[0] == views.t("scen_option_apprenticeship", lang)
+    assert (row[2], row[3]) == (adds, size)
+    more = views.options_table(base.replace(apprenticeship_places_sweden=30), lang)
+    assert more.iloc[1, 2].startswith("15 ")  # 30 places / 2 years: no population scaling
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_options_note_names_the_uk_figure_and_population_behind_the_default(tables, lang):
+    facts, _ = tables
+    note = views.options_note(facts, lang)
+    assert "Storbritannien" in note and "reference/population.csv" in note
+    model_note = views.model_source_note(facts, lang)  # the model uses neither
+    assert "population.csv" not in model_note and "Storbritannien" not in model_note
 
 
 def test_p50s_side_by_side_carry_the_footnote(base, basis) -> None:
     claims.take()
     assert views.comparison_footnote("en") == (
-        "P50s are computed separately for each measure and need not add up.")
-    assert views.comparison_footnote("sv").startswith("P50-värdena beräknas separat för varje mått")
+        "P50s are computed separately for each measure, so they need not add up (need − "
+        "capacity is not always equal to the P50 of the need not covered).")
+    assert views.comparison_footnote("sv") == (
+        "P50-värdena beräknas separat för varje mått och behöver därför inte gå jämnt upp "
+        "(behov − kapacitet är inte alltid lika med P50 för det behov som inte täcks).")
     on = base.replace(training_centre_enabled=True)
-    text = views.uncovered_text(model.monte_carlo(on, basis, draws=500), on, "en")
-    assert "P50s are computed separately for each measure and need not add up." in text
+    projection = model.monte_carlo(on, basis, draws=500)
+    for lang in LANGUAGES:
+        assert views.comparison_footnote(lang) in views.uncovered_text(projection, on, lang)
+    assert "gå ihop" not in views.uncovered_text(projection, on, "sv")
 
 
 def test_percentile_band_is_not_a_confidence_interval(base, basis) -> None:
@@ -1031,8 +1098,8 @@ def tornado_fixture() -> pd.DataFrame:
     """Two inputs: one whose unrounded difference (7.8) rounds otherwise than the difference
     of its rounded ends (284 − 277 = 7), one whose rounded difference ties with it."""
     return pd.DataFrame({
-        "input": ["apprenticeship_uk_places", "need_healthcare"], "low": [100, 54],
-        "high": [150, 66], "at_low": [284.4, 280.6], "at_high": [276.6, 288.0],
+        "input": ["apprenticeship_places_sweden", "need_healthcare"], "low": [5, 54],
+        "high": [50, 66], "at_low": [284.4, 280.6], "at_high": [276.6, 288.0],
         "swing": [7.8, 7.4], "base": [284.4, 284.4],
     })  # fmt: skip
 
@@ -1041,8 +1108,8 @@ def test_tornado_difference_is_taken_between_the_ends_shown(base: Scenario) -> N
     claims.take()
     table = views.tornado_table(tornado_fixture(), base, "en")
     rows = table.set_index(table.columns[0])
-    places = rows.loc[views.t("param_apprenticeship_uk_places", "en")]
-    assert places.tolist() == ["100–150", "284", "277", "7"]  # not the 8 of 7.8
+    places = rows.loc[views.t("param_apprenticeship_places_sweden", "en")]
+    assert places.tolist() == ["5–50", "284", "277", "7"]  # not the 8 of 7.8
     healthcare = rows.loc[views.t("param_need_healthcare", "en")]
     assert healthcare.iloc[1:].tolist() == ["281", "288", "7"]
     # ranked by the difference shown: a tie (7 and 7) keeps the model's order
@@ -1109,16 +1176,16 @@ def test_uncovered_need_is_not_called_a_forecast_of_unfilled_posts(base: Scenari
         assert NOT_A_FORECAST[lang] in views.t("scen_w_summary", lang)
 
 
-def test_uk_places_parameter_says_it_is_before_scaling(tables, base: Scenario) -> None:
+def test_places_parameter_is_labelled_an_assumption_for_sweden(tables, base) -> None:
     origins = scenario.default_origins(*tables)
-    expected = {
-        "en": "UK apprenticeship places the rate rests on (before scaling to Sweden)",
-        "sv": "Brittiska praktikplatser som takten bygger på (före omräkning till Sverige)",
-    }
+    expected = {"en": "Apprenticeship places in Sweden (assumption)",
+                "sv": "Praktikplatser i Sverige (antagande)"}  # fmt: skip
     for lang, label in expected.items():
         table = views.parameter_table(base, origins, lang)
         assert label in table.iloc[:, 0].tolist()
-        assert "scaled to Sweden by population" not in " ".join(table.iloc[:, 0])
+        shown = " ".join(table.iloc[:, 0])
+        assert "UK apprenticeship places" not in shown and "Brittiska praktikplatser" not in shown
+        assert views.t("param_apprenticeship_places_sweden", lang) == label
 
 
 def test_apprenticeship_duration_is_an_assumption_without_outside_facts(tables) -> None:
@@ -1253,7 +1320,7 @@ def test_options_table_gives_every_size_with_its_unit(base: Scenario, basis) -> 
     claims.take()
     every = base.with_every_option().replace(domestic_training_per_year=7)
     for lang, unit in (("en", "people"), ("sv", "personer")):
-        adds = views.options_table(every, basis, lang).iloc[:, 2].tolist()
+        adds = views.options_table(every, lang).iloc[:, 2].tolist()
         assert adds[0] == f"7 {unit}"  # today's training, entered
         assert adds[2:4] == [f"20 {unit}", f"20 {unit}"]  # modules, training centre
 
@@ -1266,3 +1333,98 @@ def test_scenario_assumptions_quote_the_languages_way(tables) -> None:
         text = " ".join(mine[f"label_{lang}"]) + " ".join(mine[f"rationale_{lang}"])
         assert '"' not in text, lang
         assert quote in text, lang
+
+
+@pytest.mark.parametrize(("lang", "reader", "wrong"), [
+    ("en", "today's training in Sweden if the reader enters it", "researcher"),
+    ("sv", "dagens utbildning i Sverige om läsaren anger den", "forskare"),
+])  # fmt: skip
+def test_todays_training_is_entered_by_the_reader(tables, lang, reader, wrong) -> None:
+    claims.take()
+    method = views.t("scen_method_text", lang, period="5", ccrm_period="5")
+    assert reader in method
+    assert views.t("scen_domestic_on", lang) in ("entered by the reader", "angiven av läsaren")
+    assert wrong not in page_labels(lang)
+    assert wrong not in views.parameters_cell(scenario.default_origins(*tables), tables[0])
+
+
+def test_band_around_ca_is_this_compilations_reading_not_a_convention(tables) -> None:
+    _, assumptions = tables
+    row = assumption_row(assumptions, "approx_band_pct")
+    assert row["rationale_en"].endswith(
+        "reading “ca” as within ±10% of the stated figure is this compilation's reading, chosen "
+        "for illustration (an assumption); it is not a figure from the source and not an "
+        "established convention.")
+    assert row["rationale_sv"].endswith(
+        "att läsa ”ca” som inom ±10 % av den angivna siffran är denna sammanställnings läsning, "
+        "vald för att illustrera osäkerheten (ett antagande); det är varken en siffra ur källan "
+        "eller en etablerad konvention.")
+    claims.take()
+    for lang, wrong in (("en", "is a convention for"), ("sv", "är en konvention för")):
+        table = views.assumptions_table(views.used_assumptions(assumptions), lang)
+        shown = " ".join(table.iloc[:, -1])
+        assert row[f"rationale_{lang}"] in shown and wrong not in shown
+        assert wrong not in page_labels(lang)
+
+
+def test_smf_is_read_as_small_and_medium_sized_companies(tables) -> None:
+    _, assumptions = tables
+    row = assumption_row(assumptions, "recruited_abroad_share")
+    assert "most of the surveyed companies are SMEs, small and medium-sized enterprises" in (
+        row["rationale_en"])
+    assert "de flesta av de tillfrågade bolagen är små och medelstora företag" in (
+        row["rationale_sv"])
+    assert "companies are small" not in row["rationale_en"]
+    assert "bolagen är små (" not in row["rationale_sv"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_band_traces_are_closed_polygons_p90_forwards_then_p10_backwards(base, basis, lang):
+    """The shape the chart data export reads a band from: one scatter trace per band, filled
+    "toself", its x the years forwards then backwards, its y P90 forwards then P10 backwards,
+    named "<measure>: P10–P90" and followed by the measure's P50 line."""
+    projection = model.monte_carlo(base.replace(training_centre_enabled=True), basis, draws=500)
+    bands = model.total_percentiles(projection)
+    years = [int(y) for y in projection.years]
+    figures = {
+        views.CHART_QUANTITIES: views.projection_figure(projection, "x", "note", lang),
+        ("cumulative_uncovered",): views.cumulative_figure(projection, base, "x", "note", lang),
+    }
+    for quantities, fig in figures.items():
+        traces = fig.data
+        assert len(traces) == 2 * len(quantities)
+        for quantity, band, line in zip(quantities, traces[::2], traces[1::2], strict=True):
+            name = views.t(f"scen_q_{quantity}", lang)
+            assert (band.type, band.fill, band.mode) == ("scatter", "toself", "lines")
+            assert band.name == f"{name}: P10–P90" and line.name == name
+            assert list(band.x) == years + years[::-1]
+            p10, p50, p90 = (np.rint(values).tolist() for values in bands[quantity])
+            assert list(band.y) == p90 + p10[::-1]
+            assert (line.fill in (None, "none"), list(line.x), list(line.y)) == (True, years, p50)
+
+
+def test_comparison_chart_data_names_its_series(base: Scenario, basis) -> None:
+    from atmp_lib.engine.downloads import chart_data
+
+    named = scenario.named_scenarios(base=base)
+    comparison = model.compare(named, basis)
+    for lang in LANGUAGES:
+        figure = json.loads(views.comparison_figure(comparison, named, "note", lang).to_json())
+        _, rows = chart_data(figure, lang)
+        assert {row[0] for row in rows} == {views.t("scen_cmp_col_p50", lang, mid="P50")}
+        assert all(row[3] <= row[2] <= row[4] for row in rows)  # P10 ≤ P50 ≤ P90
+        assert figure["data"][0]["showlegend"] is False
+
+
+def test_scenario_rationales_give_whole_people_and_the_reports_programmes(tables) -> None:
+    _, assumptions = tables
+    healthcare = assumption_row(assumptions, "rounding_step_healthcare")
+    assert "from 58 to 62 (in whole people)" in healthcare["rationale_en"]
+    assert "mellan 58 och 62 (räknat i hela personer)" in healthcare["rationale_sv"]
+    used = views.used_assumptions(assumptions)
+    for lang in LANGUAGES:  # no half people in any reason the scenarios give
+        assert not re.search(r"\d[.,]5\b", " ".join(used[f"rationale_{lang}"])), lang
+    modules = assumption_row(assumptions, "degree_modules_graduates_per_year")
+    assert "biomedicine, pharmacist, pharmaceutical and medical programmes" in (
+        modules["rationale_en"])
+    assert "biomedicin-, apotekar-, läkemedels- och läkarprogrammen" in modules["rationale_sv"]

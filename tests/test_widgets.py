@@ -64,8 +64,13 @@ def test_one_control_per_field_initialised_from_the_scenario(base: Scenario) -> 
 def test_control_ranges_are_the_declared_ranges(base: Scenario) -> None:
     controls = widgets.make_controls(base, "en")
     for name in ("ccrm_need_low", "degree_modules_graduates_per_year", "recruited_abroad_share",
-                 "apprenticeship_uk_places", "horizon_years", "first_year"):  # fmt: skip
+                 "apprenticeship_places_sweden", "horizon_years", "first_year"):  # fmt: skip
         assert (controls[name].min, controls[name].max) == BY_NAME[name].param.bounds(), name
+    places = controls["apprenticeship_places_sweden"]  # the places in Sweden, not the UK's
+    assert (places.min, places.max, places.value) == (5, 50, 15)
+    assert isinstance(places, ipywidgets.IntSlider)
+    assert places.description == "Apprenticeship places in Sweden (assumption)"
+    assert "apprenticeship_uk_places" not in controls
     assert isinstance(controls["recruited_abroad_share"], ipywidgets.FloatSlider)
     assert isinstance(controls["need_companies"], ipywidgets.BoundedFloatText)
 

@@ -1,9 +1,8 @@
 """The scenario model: the need, the capacity chosen options would add, and what they leave.
 
 Pure and vectorised: functions take a :class:`~atmp_lib.sections.scenarios.scenario.Scenario`
-and a :class:`~atmp_lib.sections.scenarios.scenario.Basis` (periods and populations from the
-data) and return
-arrays or DataFrames with stable ids; nothing reads a file, nothing knows a language.
+and a :class:`~atmp_lib.sections.scenarios.scenario.Basis` (the periods from the data) and
+return arrays or DataFrames with stable ids; nothing reads a file, nothing knows a language.
 Arrays hold the draws on axis 0 and the years on the last axis, so one code path computes
 the point projection (a single "draw" at the stated figures) and the Monte Carlo draws.
 
@@ -12,11 +11,12 @@ and kept at that yearly rate after it. Only after the survey's period may the co
 yearly need grow by an extra rate (an assumption beyond the survey): within it their
 stated "ca 400" stands. CCRM Nordic, a proposal, counts only if established and only from
 its start year.
-Capacity: today's training in Sweden if a researcher enters it (the sources give none),
-plus each option switched on from its start year: apprenticeships at the UK's rate scaled
-to Sweden's population, ATMP modules in degree programmes, a national hands-on training
-centre, and a share of the companies' need recruited from abroad. Uncovered need = need −
-capacity (negative when the chosen options add more than the need).
+Capacity: today's training in Sweden if the reader enters it (the sources give none),
+plus each option switched on from its start year: UK-style apprenticeships (the reader's
+number of places in Sweden over the years an apprentice holds one), ATMP modules in degree
+programmes, a national hands-on training centre, and a share of the companies' need
+recruited from abroad. Uncovered need = need − capacity (negative when the chosen options
+add more than the need).
 """
 
 from __future__ import annotations
@@ -153,22 +153,21 @@ def sector_need(scenario: Scenario, basis: Basis, inputs: Inputs) -> np.ndarray:
     return np.stack([companies, healthcare, ccrm], axis=1)
 
 
-def apprentices_per_year(scenario: Scenario, basis: Basis) -> float:
-    """UK places scaled by population to Sweden, finishing once per duration."""
-    places = scenario.apprenticeship_uk_places * basis.uk_to_sweden
-    return places / scenario.apprenticeship_duration_years
+def apprentices_per_year(scenario: Scenario) -> float:
+    """People trained per year: the places in Sweden over the years an apprentice holds one."""
+    return scenario.apprenticeship_places_sweden / scenario.apprenticeship_duration_years
 
 
-def fixed_rates(scenario: Scenario, basis: Basis) -> dict[str, float]:
+def fixed_rates(scenario: Scenario) -> dict[str, float]:
     """People per year each training option would add once running (on or off)."""
     return {
-        "apprenticeship": apprentices_per_year(scenario, basis),
+        "apprenticeship": apprentices_per_year(scenario),
         "degree_modules": float(scenario.degree_modules_graduates_per_year),
         "training_centre": float(scenario.training_centre_trained_per_year),
     }
 
 
-def capacity(scenario: Scenario, basis: Basis, need: np.ndarray) -> np.ndarray:
+def capacity(scenario: Scenario, need: np.ndarray) -> np.ndarray:
     """Capacity per draw, source (today's training, then each option) and year.
 
     Recruitment from abroad is a share of the companies' need, so it varies by draw.
@@ -177,7 +176,7 @@ def capacity(scenario: Scenario, basis: Basis, need: np.ndarray) -> np.ndarray:
     result = np.zeros((draws, len(SOURCES), years))
     if scenario.domestic_known:  # not known: nothing subtracted (and the page says so)
         result[:, 0] = scenario.domestic_training_per_year
-    for option, rate in fixed_rates(scenario, basis).items():
+    for option, rate in fixed_rates(scenario).items():
         result[:, SOURCES.index(option)] = rate * option_running(scenario, option)
     abroad = scenario.recruited_abroad_share / 100 * need[:, SECTORS.index("companies")]
     result[:, SOURCES.index("recruited_abroad")] = abroad * option_running(
@@ -233,7 +232,7 @@ def simulate(scenario: Scenario, basis: Basis, inputs: Inputs) -> Projection:
     return Projection(
         np.array(scenario.years),
         need,
-        capacity(scenario, basis, need),
+        capacity(scenario, need),
         scenario.domestic_known,
     )
 

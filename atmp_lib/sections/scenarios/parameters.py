@@ -126,16 +126,13 @@ FIELDS: tuple[Field, ...] = (
           "ccrm", sensitivity=True, requires="ccrm_nordic_established"),
     # today's training in Sweden: not in the sources, so no default
     Field(Param("domestic_training_per_year", float, "people trained in Sweden per year today, "
-                "if a researcher knows it", low=0, high=500, optional=True,
+                "if the reader knows it", low=0, high=500, optional=True,
                 none_means="not known from the sources"), "today"),
-    # (a) apprenticeships at the UK's rate
-    _switch("apprenticeship", "switch on UK-style apprenticeships (the UK's rate scaled to "
-            "Sweden by population)"),
-    Field(Param("apprenticeship_uk_places", int, "UK apprenticeship places the rate rests on "
-                "(the report: over 100)", low="fact:uk_apprenticeship_places",
-                high="assumption:apprenticeship_uk_places_upper",
-                data_default="fact:uk_apprenticeship_places"),
-          "apprenticeship", step=10, sensitivity=True, requires="apprenticeship_enabled"),
+    # (a) UK-style apprenticeships: places in Sweden, which the sources do not give
+    _switch("apprenticeship", "switch on UK-style apprenticeships (their number of places in "
+            "Sweden is an assumption)"),
+    _lever("apprenticeship", "apprenticeship_places_sweden", int,
+           "apprenticeship places in Sweden (an assumption: the sources give no Swedish figure)"),
     _lever("apprenticeship", "apprenticeship_duration_years", float,
            "years an apprentice holds a place", step=0.5),
     _lever("apprenticeship", "apprenticeship_start_lag_years", int,

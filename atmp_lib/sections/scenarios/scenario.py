@@ -33,7 +33,6 @@ from atmp_lib.files import write_text_atomic
 from atmp_lib.parameters import cross_check_problems, data_value
 from atmp_lib.params import load_params_file
 from atmp_lib.paths import params_dir
-from atmp_lib.population import population_of
 from atmp_lib.sections.scenarios.parameters import (
     BY_NAME,
     FIELD_NAMES,
@@ -41,8 +40,6 @@ from atmp_lib.sections.scenarios.parameters import (
     OPTIONS,
 )
 
-HOME_COUNTRY = "SE"
-UK = "GB"
 FILE_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NOT_SCENARIO_FILES = ("default.yaml",)
 
@@ -128,32 +125,24 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Basis:
-    """What the model needs from the data besides the parameters."""
+    """What the model needs from the data besides the parameters: the periods the stated
+    needs cover."""
 
     need_period_years: int  # the survey's "kommande 5 år"
     ccrm_period_years: int  # CCRM Nordic's "inom en 5-årsperiod efter start"
-    population_sweden: int
-    population_uk: int
-
-    @property
-    def uk_to_sweden(self) -> float:
-        """Sweden's population over the UK's: scales a UK count to Sweden's size."""
-        return self.population_sweden / self.population_uk
 
 
-def basis_from_tables(facts: pd.DataFrame, population: pd.DataFrame) -> Basis:
-    """The periods from the facts and the two populations (for the UK rate)."""
+def basis_from_tables(facts: pd.DataFrame) -> Basis:
+    """The periods from the facts."""
     return Basis(
         need_period_years=int(get_fact(facts, "survey_horizon_years").central),
         ccrm_period_years=int(get_fact(facts, "ccrm_need_period_years").central),
-        population_sweden=population_of(population, HOME_COUNTRY),
-        population_uk=population_of(population, UK),
     )
 
 
 def load_basis() -> Basis:
-    """:func:`basis_from_tables` from the shipped tables."""
-    return basis_from_tables(datasets.load("facts"), datasets.load("population"))
+    """:func:`basis_from_tables` from the shipped facts."""
+    return basis_from_tables(datasets.load("facts"))
 
 
 # --------------------------------------------------------------------------- which fields matter

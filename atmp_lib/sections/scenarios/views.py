@@ -11,7 +11,6 @@ in place. :func:`parameters_cell` writes the notebook's parameters cell from the
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
@@ -40,8 +39,10 @@ MODEL_FACTS = (
     "need_healthcare",
     "need_ccrm_nordic",
     "ccrm_need_period_years",
-    "uk_apprenticeship_places",
 )
+#: The fact behind the default of the apprenticeship places in Sweden (a note, not an input).
+UK_PLACES_FACT = "uk_apprenticeship_places"
+PLACES_SWEDEN = "apprenticeship_places_sweden"
 CHECK_FACTS = ("need_total", "need_companies", "need_healthcare", "need_ccrm_nordic")
 CHART_QUANTITIES = ("need", "capacity", "uncovered")
 TABLE_QUANTITIES = ("need", "capacity", "uncovered", "cumulative_uncovered")
@@ -203,15 +204,17 @@ def _in_sentence(name: str) -> str:
 
 
 def model_source_note(facts: pd.DataFrame, lang: str) -> str:
-    """Source note for the model's results: the facts it uses, the assumptions, population."""
+    """Source note for the model's results: the facts it uses and the assumptions."""
     rows = facts[facts["id"].isin(MODEL_FACTS)]
-    return " ".join(
-        [
-            source_note("facts.csv", rows, lang),
-            t("scen_assumptions_note", lang),
-            t("scen_population_note", lang),
-        ]
-    )
+    return f"{source_note('facts.csv', rows, lang)} {t('scen_assumptions_note', lang)}"
+
+
+def options_note(facts: pd.DataFrame, lang: str) -> str:
+    """Source note of the options table: the model's facts and the UK figure the default of
+    the apprenticeship places in Sweden was scaled from, the assumptions, the population."""
+    rows = facts[facts["id"].isin((*MODEL_FACTS, UK_PLACES_FACT))]
+    return " ".join([source_note("facts.csv", rows, lang), t("scen_assumptions_note", lang),
+                     t("scen_population_note", lang)])  # fmt: skip
 
 
 def check_note(facts: pd.DataFrame, lang: str) -> str:
@@ -516,9 +519,9 @@ def need_figure(
 # --------------------------------------------------------------------------- options
 
 
-def options_table(scenario: Scenario, basis: Basis, lang: str) -> pd.DataFrame:
+def options_table(scenario: Scenario, lang: str) -> pd.DataFrame:
     """Today's training and each option: on or off, what it adds a year, from when, its range."""
-    rates = model.fixed_rates(scenario, basis)
+    rates = model.fixed_rates(scenario)
     rows = [_domestic_row(scenario, lang)]
     for option in OPTIONS:
         on = scenario.enabled(option)
@@ -526,16 +529,14 @@ def options_table(scenario: Scenario, basis: Basis, lang: str) -> pd.DataFrame:
             adds = t("scen_adds_abroad", lang, share=percent_text(
                 scenario.recruited_abroad_share, lang, "parameter:recruited_abroad_share"))
         elif option == "apprenticeship":
-            adds = t("scen_adds_apprenticeship", lang, value=about_people(
-                rates[option], lang, "derived:apprenticeship_uk_places × population:SE / "
-                "population:GB / apprenticeship_duration_years"))
+            adds = _apprentices_text(scenario, rates[option], lang)
         else:
             adds = t("scen_adds_people", lang, value=people(
                 rates[option], lang, f"parameter:{_rate_field(option)}"))
         lag_field = f"{option}_start_lag_years"
         size = range_text(_rate_field(option), lang)
         if option == "apprenticeship":
-            size = t("scen_range_uk_places", lang, range=size)
+            size = t("scen_range_places_sweden", lang, range=size)
         rows.append({
             "option": option_name(option, lang),
             "on": t("scen_yes" if on else "scen_no", lang),
@@ -567,38 +568,38 @@ def _domestic_row(scenario: Scenario, lang: str) -> dict[str, str]:
 def _rate_field(option: str) -> str:
     """The parameter that sets an option's size."""
     return {
-        "apprenticeship": "apprenticeship_uk_places",
+        "apprenticeship": PLACES_SWEDEN,
         "degree_modules": "degree_modules_graduates_per_year",
         "training_centre": "training_centre_trained_per_year",
         "recruited_abroad": "recruited_abroad_share",
     }[option]
 
 
-def options_values(
-    scenario: Scenario, basis: Basis, facts: pd.DataFrame, lang: str
-) -> dict[str, str]:
-    """The figures the options text quotes: the UK places and what they scale to."""
-    fact = get_fact(facts, "uk_apprenticeship_places")
-    upper = BY_NAME["apprenticeship_uk_places"].param.bounds()[1]
+def _apprentices_text(scenario: Scenario, per_year: float, lang: str) -> str:
+    """ "about 8 people (15 places in Sweden / 2 years per place)"."""
+    return t(
+        "scen_adds_apprenticeship", lang,
+        value=about_people(per_year, lang, f"derived:{PLACES_SWEDEN} / "
+                           "apprenticeship_duration_years"),
+        places=number_text(scenario.apprenticeship_places_sweden, lang,
+                           f"parameter:{PLACES_SWEDEN}"),
+        years=number_text(scenario.apprenticeship_duration_years, lang,
+                          "parameter:apprenticeship_duration_years"),
+    )  # fmt: skip
+
+
+def options_values(origins: dict[str, Origin], facts: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The figures the options text quotes: the default and the range of the apprenticeship
+    places in Sweden (assumptions) and the UK's "över 100" the default was scaled from."""
+    origin = origins[PLACES_SWEDEN]
+    low, high = BY_NAME[PLACES_SWEDEN].param.bounds()
+    sources = range_sources(PLACES_SWEDEN)
     return {
-        "uk_fact": fact.display(lang),
-        "uk_places": number_text(
-            scenario.apprenticeship_uk_places, lang, "parameter:apprenticeship_uk_places"
-        ),
-        "upper": number_text(upper, lang, "assumption:apprenticeship_uk_places_upper"),
-        "places": places_in_sweden(scenario, basis, fact.value, lang),
-    }  # fmt: skip
-
-
-def places_in_sweden(scenario: Scenario, basis: Basis, stated: float, lang: str) -> str:
-    """The UK places scaled to Sweden: "at least about 15" at the report's "över 100" (a lower
-    bound, rounded down so that it stays one), "about 19" at an assumed larger number."""
-    places = scenario.apprenticeship_uk_places * basis.uk_to_sweden
-    formula = "derived:apprenticeship_uk_places × population:SE / population:GB"
-    if scenario.apprenticeship_uk_places > stated:
-        return about_people(places, lang, formula)
-    whole = claims.number(math.floor(places), lang, formula, decimals=0)
-    return t("scen_places_at_least", lang, value=whole)
+        "default": number_text(origin.value, lang, origin.basis),
+        "uk_fact": get_fact(facts, UK_PLACES_FACT).display(lang),
+        "low": number_text(low, lang, sources[0]),
+        "high": number_text(high, lang, sources[-1]),
+    }
 
 
 # --------------------------------------------------------------------------- uncovered need
@@ -956,7 +957,8 @@ def comparison_figure(
     mid = comparison["uncovered_p50"].astype(float)
     fig = go.Figure(
         go.Bar(
-            x=_chart_whole(mid.to_numpy()), y=names, orientation="h",
+            x=_chart_whole(mid.to_numpy()), y=names, orientation="h", showlegend=False,
+            name=t("scen_cmp_col_p50", lang, mid="P50"),  # names the series its data exports
             marker_color=COLOURS["uncovered"],
             text=[_chart_people(value, lang) for value in mid], textposition="inside",
             insidetextanchor="start", insidetextfont={"color": TEXT_ON_BAR},
