@@ -45,3 +45,12 @@ def test_source_note_names_each_source_section_once() -> None:
     rows = pd.DataFrame({"source": ["a.txt", "a.txt", "b.txt"], "locator": ["X", "X", "Y"]})
     note = source_note("facts.csv", rows, "en")
     assert note == "Source: facts.csv (a.txt, section “X”; b.txt, section “Y”)"
+
+
+@pytest.mark.parametrize(
+    ("unit", "lang", "expected"),
+    [("%", "en", "50\u2013100%"), ("%", "sv", "50\u2013100\u00a0%"),
+     ("people", "en", "50\u2013100 people")],
+)  # fmt: skip
+def test_a_range_keeps_its_unit(unit: str, lang: str, expected: str) -> None:
+    assert format_fact(None, 50, 100, "range", lang, unit) == expected
