@@ -125,3 +125,13 @@ def test_a_number_is_explained_by_the_claim_whose_words_stand_around_it() -> Non
     nb = _notebook(("text/markdown", "Studien: upp till 40 % av arbetsgivarna.", recorded))
     [statement] = claims.register(nb, "p", "sv")
     assert statement.basis == "fact:us_ca_study_share"
+
+
+def test_a_number_near_a_claim_but_not_it_is_unexplained() -> None:
+    recorded = [
+        {"text": "ca 400", "value": 400.0, "basis": "fact:need_companies"},
+        {"text": "22.7", "value": 22.7, "basis": "fact:global_private_investment_2021"},
+    ]
+    text = "About 400 people, or 401; USD 22.7 billion, not 22.8 or 23.6; 23 in all."
+    statements = claims.register(_notebook(("text/markdown", text, recorded)), "p", "en")
+    assert [s.number for s in claims.unexplained(statements)] == ["401", "22.8", "23.6"]

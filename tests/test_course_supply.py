@@ -827,3 +827,28 @@ def test_notebook_in_swedish_has_swedish_headings(runs) -> None:
         t("supply_coverage_chart_title", "sv")
     ]
     assert figures[0]["layout"]["separators"] == ",\u202f"
+
+
+def test_the_matrix_keeps_to_the_areas_the_swedish_survey_demands(
+    supply, teaching, competences, topic_map
+) -> None:
+    """A taught topic linked to an area the Swedish survey does not demand (another study's
+    finding, or an area demanded abroad) adds no row, no link and no grade."""
+    cov = calc.coverage(supply, teaching, competences, topic_map)
+    topic = topic_map.iloc[[0]]
+    assert topic["topic"].iloc[0] in set(
+        teaching.loc[teaching["offering_id"].isin(cov.matrix.columns), "topic"]
+    )  # the topic is taught by an offering in the matrix, so its links reach a cell
+    other_study = competences.loc[competences["geography"] != "Sweden", "id"].iloc[0]
+    abroad = competences.iloc[[0]].assign(id="demanded_abroad", geography="United States")
+    wider = pd.concat([competences, abroad], ignore_index=True)
+    links = pd.concat(
+        [topic_map, topic.assign(competence_id=other_study, strength="direct"),
+         topic.assign(competence_id="demanded_abroad", strength="direct")],
+        ignore_index=True,
+    )  # fmt: skip
+    widened = calc.coverage(supply, teaching, wider, links)
+    assert list(widened.matrix.index) == demanded_ids()
+    assert list(widened.competences["id"]) == demanded_ids()
+    assert set(widened.links["competence_id"]) <= set(demanded_ids())
+    pd.testing.assert_frame_equal(widened.matrix, cov.matrix)

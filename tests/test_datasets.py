@@ -238,3 +238,15 @@ def test_the_population_figures_are_the_agencies_figures() -> None:
     population = datasets.load("population")
     assert population_of(population, "SE") == 10_452_326  # SCB, 31 December 2021
     assert population_of(population, "GB") == 67_026_292  # ONS, mid-2021
+
+
+def test_the_nordic_population_figures_are_the_agencies_figures() -> None:
+    from atmp_lib.population import population_of
+
+    population = datasets.load("population")
+    nordic = population.loc[population["nordic"], "country"]
+    assert sorted(nordic) == ["DK", "FI", "IS", "NO", "SE"]
+    assert population_of(population, "DK") == 5_873_420  # Statistics Denmark, 1 January 2022
+    assert population_of(population, "FI") == 5_548_241  # Statistics Finland, 1 January 2022
+    assert population_of(population, "NO") == 5_425_270  # Statistics Norway, 1 January 2022
+    assert population_of(population, "IS") == 376_248  # Statistics Iceland, 1 January 2022

@@ -324,3 +324,22 @@ def test_parameter_values_and_labels_are_escaped_on_the_index() -> None:
     page = index_html("run", "succeeded", [group], "2026")
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>x</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_fingerprint_follows_package_versions_and_library_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A result made with other package versions or other library code is not reused."""
+    root = copy_project(tmp_path)
+    project = cli.find_project(root)
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "module.py").write_text("X = 1\n")
+    monkeypatch.setattr(planning, "LIBRARY_DIR", library)
+    before = planning.fingerprint(project)
+    (library / "module.py").write_text("X = 2\n")
+    after_code = planning.fingerprint(project)
+    versions = planning.package_versions()
+    monkeypatch.setattr(planning, "package_versions", lambda: {**versions, "pandas": "0.0.1"})
+    after_upgrade = planning.fingerprint(project)
+    assert len({before, after_code, after_upgrade}) == 3

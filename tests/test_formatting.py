@@ -60,3 +60,12 @@ def test_source_notes_and_verdicts_name_documents_by_their_citation() -> None:
     first = verdicts.iloc[0]["id"]
     assert "Status report, ATMP 2030, section “" in verdict_html(verdicts, first, "en")
     assert ".txt" not in verdict_html(verdicts, first, "en")
+
+
+@pytest.mark.parametrize(
+    ("unit", "lang", "expected"),
+    [("%", "en", "50\u2013100%"), ("%", "sv", "50\u2013100\u00a0%"),
+     ("people", "en", "50\u2013100 people")],
+)  # fmt: skip
+def test_a_range_keeps_its_unit(unit: str, lang: str, expected: str) -> None:
+    assert format_fact(None, 50, 100, "range", lang, unit) == expected

@@ -716,3 +716,27 @@ def test_notebook_in_swedish(executed, initiatives) -> None:
     (chart,) = figures(nb)
     assert chart["layout"]["title"]["text"] == t("intl_chart_mechanisms_title", "sv")
     assert chart["layout"]["separators"] == ",\u202f"
+
+
+def test_a_count_filed_under_several_countries_is_never_scaled(
+    initiatives, facts, population
+) -> None:
+    """No one population belongs to a row the report files under "USA och Kanada": its count
+    is listed, not set against a population, even when the row asks for scaling."""
+    joint = initiatives["countries"].map(lambda cell: len(calc.codes(cell)) > 1)
+    row_id = initiatives.loc[joint, "id"].iloc[0]
+    asks = initiatives.assign(
+        scale_fact_id=initiatives["scale_fact_id"].mask(
+            initiatives["id"] == row_id, "global_atmp_companies"
+        ),
+        scale_by_population=initiatives["scale_by_population"].mask(
+            initiatives["id"] == row_id, True
+        ),
+    )
+    items = {i.fact.id: i for i in calc.initiative_figures(asks, facts, ALL)}
+    assert items["global_atmp_companies"].place == "US;CA"
+    assert not items["global_atmp_companies"].scalable
+    assert items["uk_apprenticeship_places"].scalable
+    pairs = calc.sweden_equivalents(asks, facts, population, ALL)
+    assert [item.fact.id for item, _ in pairs] == ["uk_apprenticeship_places"]
+    assert calc.scaled_countries(asks, facts, ALL) == ["GB"]
