@@ -289,19 +289,26 @@ def test_counts_separate_status_and_category_on_a_small_table() -> None:
 
 
 def test_intro_records_its_counts_and_words_an_empty_audience(supply: pd.DataFrame) -> None:
+    """Small counts in words in running text ("it names six efforts", "sex insatser"), each
+    word recorded with its value and the rows it counts."""
     claims.take()
     text = views.intro_text(supply, "all", "en")
     taken = claims.take()
-    assert [c["basis"] for c in taken][:3] == [
-        "count:course_supply:category=offering",
-        "count:course_supply:category=offering&status=offered&atmp_depth=dedicated",
-        "count:course_supply:category=offering&status=offered",
+    assert [(c["text"], c["value"], c["basis"]) for c in taken][:3] == [
+        ("six", 6, "count:course_supply:category=offering"),
+        ("three", 3, "count:course_supply:category=offering&status=offered"),
+        ("one", 1, "count:course_supply:category=offering&status=offered&atmp_depth=dedicated"),
     ]
     assert all(c["text"] in text for c in taken)
-    # each count is recorded with its own words, so equal counts stay apart in the register
-    assert [c["text"] for c in taken][1:3] == [
-        "1 of them aimed at ATMP", "3 available now (1 of them aimed at ATMP)",
-    ]  # fmt: skip
+    assert "it names six efforts for the audience shown" in text
+    assert not re.search(r"\d", text)
+    claims.take()
+    swedish = views.intro_text(supply, "all", "sv")
+    assert [c["text"] for c in claims.take()][:3] == ["sex", "tre", "en"]
+    assert "Utanför utbildningsprogrammen nämner den sex insatser för den valda målgruppen" in (
+        swedish
+    )
+    assert not re.search(r"\d", swedish)
     industry = calc.filter_by_audience(supply, "industry")
     assert views.intro_text(industry, "industry", "sv") == t("supply_intro_none", "sv")
 
@@ -319,12 +326,12 @@ def test_the_produced_course_is_not_available_now_and_the_conference_course_not_
     assert "i samband med en tidigare nationell konferens" in conference["quote"]
     intro = views.intro_text(supply, "all", "en")
     assert intro.endswith(
-        "shown:\n\n- 3 available now (1 of them aimed at ATMP)\n"
-        "- 1 produced (availability now not stated)\n- 1 in development\n"
-        "- 1 given at an earlier national conference"
+        "shown:\n\n- three available now (one of them aimed at ATMP)\n"
+        "- one produced (availability now not stated)\n- one in development\n"
+        "- one given at an earlier national conference"
     )
     swedish = views.intro_text(supply, "all", "sv")
-    assert "- 3 som finns i dag (varav 1 med inriktning mot ATMP)\n- 1 som har producerats" in (
+    assert "- tre som finns i dag (varav en med inriktning mot ATMP)\n- en som har producerats" in (
         swedish
     )
     for lang in ("en", "sv"):
@@ -347,9 +354,11 @@ def test_one_effort_is_singular_and_a_status_with_none_is_left_out() -> None:
     frame = tiny_supply(status=["offered", "offered", "offered", "offered"])
     one = frame[frame["id"] == "c"]
     text = views.intro_text(one, "all", "en")
-    assert "it names 1 effort for the audience shown:\n\n- 1 available now (none of them" in text
+    assert "it names one effort for the audience shown:\n\n- one available now (none of them" in (
+        text
+    )
     assert "in development" not in text and text.count("\n- ") == 1
-    assert "1 insats för den valda målgruppen:\n\n- 1 som finns i dag (ingen av dem" in (
+    assert "en insats för den valda målgruppen:\n\n- en som finns i dag (ingen av dem" in (
         views.intro_text(one, "all", "sv")
     )
 
@@ -522,10 +531,71 @@ def test_every_graded_cell_rests_on_a_quoted_teaching_row(cov) -> None:
 def test_coverage_text_is_computed_from_the_matrix(cov) -> None:
     text = views.coverage_text(cov, "sv")
     assert text.splitlines()[0] == f"- {t('supply_now_no_dedicated_atmp', 'sv')}"
-    assert "Produktion av celler och virusvektorer enligt GMP" in text.splitlines()[2]
+    assert "Produktion av celler och virusvektorer enligt GMP" in text.splitlines()[4]
     names = views.competence_names(cov.competences, "sv")
     items = "; ".join(names[cid] for cid in cov.with_best_now(calc.NOTHING))
     assert t("supply_now_nothing", "sv", items=items) in text
+
+
+def test_courses_not_aimed_at_atmp_are_the_highest_focus_not_the_only_teaching(cov) -> None:
+    """Production and regulatory affairs are taught in courses not aimed at ATMP, but the BMA
+    programme adds some ATMP elements (GLP, GMP, GCP) and guest lecturers single lectures on
+    gene or cell therapy production: the page names them, area by area, never "only"."""
+    assert cov.occasional_atmp_now("production_gmp") == ["prog_bma", "guest_lectures_industry"]
+    assert cov.occasional_atmp_now("regulatory_quality_assurance") == ["prog_bma"]
+    assert cov.occasional_atmp_now("in_vivo_models") == []
+    english = views.coverage_text(cov, "en").splitlines()
+    assert english[1] == (
+        "- **Highest ATMP focus now – courses not aimed at ATMP:** Production (including GMP); "
+        "Regulatory affairs and quality assurance."
+    )
+    assert english[2:4] == [
+        "    - Plus occasional ATMP elements in production (including GMP): Biomedical scientist "
+        "programme (BMA); Single lectures by guest lecturers from industry.",
+        "    - Plus occasional ATMP elements in regulatory affairs and quality assurance: "
+        "Biomedical scientist programme (BMA).",
+    ]
+    swedish = views.coverage_text(cov, "sv")
+    assert "- **Högsta ATMP-inriktning i dag – kurser som inte är inriktade mot ATMP:** " in swedish
+    assert "    - Dessutom enstaka inslag om ATMP inom regelverk och kvalitetssäkring: " in swedish
+    labels = LABEL_FILE.read_text(encoding="utf-8")
+    assert not re.search(r"only in courses|bara i kurser", labels)
+
+
+def test_swedish_agrees_with_the_noun_not_aimed_at_atmp_qualifies(cov, supply) -> None:
+    """ "ATMP-innehåll" is neuter ("inriktat"), "kurser" plural ("inriktade"); the hover on
+    Vävnadsrådet's courses says "not aimed at ATMP" as its ATMP content does."""
+    assert t("supply_depth_partial", "sv") == "Relevant, men inte inriktat mot ATMP"
+    assert t("supply_depth_dedicated", "sv") == "Inriktat mot ATMP"
+    table = views.offerings_table(supply, "sv")
+    assert "Relevant, men inte inriktad mot ATMP" not in set(table[t("supply_col_depth", "sv")])
+    lines = {
+        lang: {line for row in views.coverage_chart(cov, lang).data[0].hovertext
+               for cell in row for line in cell.split("<br>")}  # fmt: skip
+        for lang in ("en", "sv")
+    }
+    assert "Aspects of cell therapy operations: courses not aimed at ATMP; link: adjacent, not "\
+        "counted" in lines["en"]
+    assert "Aspekter av cellterapiverksamhet: kurser som inte är inriktade mot ATMP; koppling: "\
+        "angränsande, räknas inte" in lines["sv"]
+    assert "Framställning av gen- eller cellterapiprodukter: behandlas i regel inte (i kurser som "\
+        "inte är inriktade mot ATMP); koppling: del av området" in lines["sv"]
+    assert "GMP (god tillverkningssed): inslag eller enstaka föreläsningar om ATMP; koppling: del "\
+        "av området" in lines["sv"]
+    words = " ".join(lines["en"] | lines["sv"])
+    assert not re.search(r"ATMP-related|ATMP-relaterad|inte inriktad mot", words)
+
+
+def test_chart_labels_never_break_after_a_hyphen(cov) -> None:
+    """The chart's data table joins wrapped lines with a space, so a break after the hyphen
+    of "ATMP-området" would read "ATMP- området"."""
+    heatmap = views.coverage_chart(cov, "sv").data[0]
+    columns = [label.replace("<br>", " ") for label in heatmap.x]
+    assert "Regelbundna seminarier och webbinarier med kunskapshöjande syfte inom ATMP-området" in (
+        columns
+    )
+    texts = [*heatmap.x, *heatmap.y, *[text for row in heatmap.text for text in row]]
+    assert not [text for text in texts if "-<br>" in text]
 
 
 def test_coverage_chart_draws_the_graded_matrix(cov) -> None:
@@ -605,7 +675,7 @@ def test_coverage_table_names_who_teaches_and_how(cov) -> None:
     )
     assert "(introductory course aimed at ATMP)" in vectors[t("supply_col_in_development", "en")]
     assert table.loc["In vivo models", t("supply_col_focus_now", "en")] == "Nothing named"
-    assert t("supply_col_focus_now", "sv") == "ATMP-inriktning i dag"
+    assert t("supply_col_focus_now", "sv") == "Högsta ATMP-inriktning i dag"
 
 
 def test_caveats_name_empty_columns_efforts_not_given_now_and_uncounted_links(
@@ -776,7 +846,14 @@ def test_every_number_on_the_page_is_explained_by_the_claims_register(runs) -> N
         statements = claims.register(notebook, name, RUNS[name]["lang"], sources)
         assert claims.unexplained(statements) == [], name
         found[name] = [statement.number for statement in statements]
-    assert found["all"][:3] == ["6", "3", "1"]  # the introduction's counts, explained
+    assert set(found["all"]) == {"2030"}  # only the name ATMP 2030: the counts are in words
+    recorded = [
+        (claim["text"], claim["value"])
+        for cell in runs["all"].cells
+        for output in cell.get("outputs", [])
+        for claim in output.get("metadata", {}).get(claims.METADATA_KEY, {}).get("claims", [])
+    ]
+    assert recorded[:3] == [("six", 6), ("three", 3), ("one", 1)]  # and still registered
 
 
 @pytest.mark.slow

@@ -118,8 +118,8 @@ def test_mechanisms_and_statuses_match_the_schema() -> None:
 def test_initiatives_are_initiatives_not_coordinators_or_authors(initiatives) -> None:
     names = " ".join(initiatives["name_en"])
     assert "coordination" not in names.lower()  # CGTC coordinates; it is not an initiative
-    leads = " ".join(initiatives["lead_organisations"].dropna())
-    assert "et al" not in leads  # GM Green et al. are authors
+    named = " ".join(initiatives["organisations_named"].dropna())
+    assert "et al" not in named  # GM Green et al. are authors
     study = initiatives.set_index("id").loc["us_ca_green_study"]
     assert (study["countries"], study["locator"]) == ("US;CA", "USA och Kanada")
     doctoral = initiatives.set_index("id").loc["uk_doctoral_training_centres"]
@@ -301,9 +301,8 @@ def test_summary_of_the_shipped_table(mechanisms) -> None:
     }
     assert set(summary.abroad) == found - {"needs_mapping"}
     assert len(summary.abroad) == 10 and "needs_mapping" not in summary.abroad
-    assert summary.in_sweden["named"] == [
-        "e_learning", "healthcare_staff_education", "seminars_webinars",
-    ]  # fmt: skip
+    assert summary.in_sweden["named"] == ["e_learning", "seminars_webinars"]
+    assert summary.in_sweden["named_not_atmp"] == ["healthcare_staff_education"]
     assert summary.in_sweden["willingness_stated"] == ["work_based_apprenticeships"]
     assert summary.in_sweden["none"] == ["atmp_masters_programmes"]
     assert summary.in_sweden["recommended"] == ["national_coordination"]
@@ -312,6 +311,8 @@ def test_summary_of_the_shipped_table(mechanisms) -> None:
     ]  # fmt: skip
     assert sum(len(ids) for ids in summary.in_sweden.values()) == len(summary.abroad)
     assert summary.deciding["e_learning"] == ["se_elearning_lakemedelsakademin"]
+    assert summary.described["e_learning"] == ["se_elearning_lakemedelsakademin",
+                                               "se_elearning_camp"]  # fmt: skip
     assert summary.evidence == {"needs_mapping": ["usca_study", "se_mapping"]}
 
 
@@ -329,31 +330,56 @@ def test_mechanism_text_records_each_count_and_says_what_each_effort_is(
     assert all(c["basis"].startswith("count:mechanism_comparison.csv:") for c in taken)
     # each count with the words leading up to it: equal counts stay apart in the register
     assert len({c["text"] for c in taken}) == len(taken)
-    assert taken[2]["text"] == (
-        "not in place: willingness to contribute stated in the survey (form not given per "
-        "respondent); no offer: 1"
-    )
-    assert taken[2]["basis"].endswith("; Sweden willingness_stated")
-    assert text.startswith("Of the 10 education and training mechanisms")
-    named = next(line for line in text.splitlines() if line.startswith("- **named for Sweden"))
-    assert named.startswith("- **named for Sweden, each as a single small offering:** 3 (")
-    assert "e-learning: a single introductory course by Läkemedelsakademin, produced – " in named
-    assert "availability not stated;" in named
-    assert "future offering is under review" in named
+    assert (taken[0]["text"], taken[0]["value"]) == ("ten", 10)  # in words in running text
+    assert taken[3]["text"] == "willingness stated, nothing in place: 1"
+    assert taken[3]["basis"].endswith("; Sweden willingness_stated")
+    assert text.startswith("Of the ten education and training mechanisms")
+    lines = text.splitlines()
+    named = next(line for line in lines if line.startswith("- **named for Sweden and aimed"))
+    assert named.startswith("- **named for Sweden and aimed at ATMP, as single small efforts:** 2")
+    assert (
+        "(e-learning: one introductory course produced by Läkemedelsakademin (availability not "
+        "stated) and a tailored introductory course on GMP manufacture of ATMP being developed "
+        "by CAMP; seminars and webinars:"
+    ) in named
     assert "mapping" not in named  # evidence about training, not counted among them
-    willing = next(line for line in text.splitlines() if "willingness to contribute" in line)
-    assert willing.startswith("- **not in place: willingness to contribute stated")
-    assert "no offer:** 1 (work-based apprenticeships: internship places are one of" in willing
+    not_atmp = next(line for line in lines if line.startswith("- **named for Sweden, not aimed"))
+    assert not_atmp.startswith(
+        "- **named for Sweden, not aimed at ATMP:** 1 (education for healthcare staff: "
+        "Vävnadsrådet's offering"
+    )
+    assert "future offering under review" in not_atmp
+    willing = next(line for line in lines if "willingness stated" in line)
+    assert willing.startswith(
+        "- **willingness stated, nothing in place:** 1 (work-based apprenticeships: internship "
+        "places are one of"
+    )
     assert "doctoral" not in willing
     evidence = text.split("\n\n")[-1]
-    assert evidence.startswith("**Not counted among the 10:** a mapping of competence needs")
+    assert evidence.startswith(
+        "**Not counted among the education and training mechanisms:** a mapping of competence"
+    )
     assert "Like the study under “USA och Kanada” (GM Green et al.)" in evidence
     assert "Sweden has mapped its needs (this report:" in evidence
     swedish = views.mechanism_text(mechanisms, population, "sv", ALL)
-    assert "**nämns för Sverige, var och en som en enstaka, liten insats:** 3" in swedish
+    assert swedish.startswith(
+        "Av de tio utbildnings- och träningsmekanismer som enligt rapporten finns på plats eller "
+        "är under utveckling utomlands"
+    )
+    named_sv = "**nämns för Sverige och är inriktade mot ATMP, som enstaka, små insatser:** 2"
+    assert named_sv in swedish
+    assert (
+        "e-lärande: en introduktionskurs producerad av Läkemedelsakademin (tillgänglighet anges "
+        "inte) och en skräddarsydd introduktionskurs om GMP-tillverkning av ATMP under utveckling "
+        "hos CAMP;"
+    ) in swedish
+    assert "**nämns för Sverige, men utan inriktning mot ATMP:** 1 (utbildning för anställda" in (
+        swedish
+    )
     assert "**nämns inte för Sverige:** 4" in swedish
-    assert "inget erbjudande:** 1" in swedish
-    assert "**Räknas inte bland de 10:**" in swedish
+    assert "**vilja uttalad, inget på plats:** 1 (arbetsplatsförlagda praktikprogram:" in swedish
+    assert "**Räknas inte bland utbildnings- och träningsmekanismerna:**" in swedish
+    assert not re.search(r"\d", swedish.split(":")[0])  # no digits in the running headline
 
 
 def test_the_mapping_sentence_without_a_mapping_abroad(population) -> None:
@@ -389,6 +415,9 @@ def test_mechanism_chart_shows_the_study_once(mechanisms, facts, population) -> 
     )
     assert cell("e_learning", "Sverige") == "Producerad; tillgänglighet anges inte"
     assert cell("hands_on_training", "Kanada") == "Etablerad; utvecklas och skalas upp"
+    assert cell("seminars_webinars", "Sverige") == cell("e_learning", "Storbritannien") == (
+        "Finns på plats"
+    )
     assert cell("doctoral_training", "Sverige") == t("intl_status_not_mentioned", "sv")
     assert heatmap.name == t("col_status", "sv")
     assert "mechanism_comparison.csv" in fig.layout.annotations[-1].text
@@ -431,6 +460,98 @@ def test_the_grid_exports_each_cell_with_its_status_in_words(
     assert apprenticeships[3] == views.status_rank("willingness_stated")
     top = len(calc.STATUS_ORDER) - 1
     assert all(row[4] == views.status_label(calc.STATUS_ORDER[top - row[3]], "sv") for row in rows)
+
+
+def test_swedens_healthcare_offering_is_in_place_but_not_aimed_at_atmp(
+    mechanisms, facts, population
+) -> None:
+    """Vävnadsrådet's offering (mainly for staff in public healthcare, courses from VoG Cell
+    on cell therapy operations) is not the UK's training of staff involved in advanced
+    therapy treatments: a lighter status and fill of its own, a count of its own."""
+    row = mechanisms.set_index("id").loc["se_healthcare"]
+    assert row["status"] == "in_place_not_atmp"
+    assert "Vävnadsrådet har ett utbildningsutbud riktat främst mot anställda" in row["quote"]
+    assert calc.sweden_group("in_place_not_atmp") == "named_not_atmp"
+    assert views.STATUS_FILLS["in_place_not_atmp"] != views.STATUS_FILLS["in_place"]
+    assert views.status_rank("in_place_not_atmp") < views.status_rank("in_place")
+    for lang, expected in (
+        ("en", ("In place", "In place, not aimed at ATMP")),
+        ("sv", ("Finns på plats", "Finns på plats, men utan inriktning mot ATMP")),
+    ):
+        heatmap = views.mechanism_chart(mechanisms, facts, population, lang, ALL).data[0]
+        rows = [label.replace("<br>", " ") for label in heatmap.y]
+        row_index = rows.index(t("intl_mechanism_healthcare_staff_education", lang))
+        cells = [text.replace("<br>", " ") for text in heatmap.text[row_index]]
+        assert (cells[0], cells[-1]) == expected  # the UK's ATTC, then Sweden
+        assert heatmap.z[row_index][0] > heatmap.z[row_index][-1]
+        table = views.mechanism_table(mechanisms, facts, population, lang, ALL)
+        statuses = set(table[t("col_status", lang)])
+        assert expected[1] in statuses
+    swedish = views.mechanism_table(mechanisms, facts, population, "sv", ALL)
+    established = swedish[swedish[t("col_status", "sv")].str.startswith("Etablerad")]
+    assert set(established[t("intl_col_where", "sv")]) == {"Kanada"}  # CATTI only
+    assert set(established[t("col_status", "sv")]) == {t("intl_status_scaling_up", "sv")}
+    legend = t("intl_mechanisms_text", "sv")
+    assert "**finns på plats**" in legend and "**etablerad**" not in legend
+    assert "**finns på plats, men utan inriktning mot ATMP**" in legend
+    assert "**in place, not aimed at ATMP**" in t("intl_mechanisms_text", "en")
+
+
+def test_the_introduction_counts_initiatives_and_the_study_apart(initiatives, population) -> None:
+    """The GM Green et al. study is evidence about training, not an initiative: "ten
+    initiatives and one study", in words, each count recorded with what it counts."""
+    assert [calc.is_study(cell) for cell in initiatives.set_index("id").loc[
+        ["us_ca_green_study", "us_nsf_grant"], "mechanisms"]] == [True, False]  # fmt: skip
+    assert calc.initiative_count(initiatives, ALL) == calc.InitiativeCount(10, 1)
+    claims.take()
+    english = views.intro_values(initiatives, population, "en", ALL)
+    taken = claims.take()
+    assert english["count"] == "ten initiatives and one study"
+    assert [(c["text"], c["value"]) for c in taken] == [("ten", 10), ("one study", 1)]
+    assert taken[0]["basis"].startswith("count:international_initiatives:countries∋GB|US|CA")
+    assert views.intro_values(initiatives, population, "sv", ALL)["count"] == (
+        "tio initiativ och en studie"
+    )
+    assert views.intro_values(initiatives, population, "sv", ["US"])["count"] == (
+        "ett initiativ och en studie"
+    )
+    assert views.intro_values(initiatives, population, "en", ["GB"])["count"] == (
+        "eight initiatives"
+    )
+    intro = t("intl_intro", "sv", countries="Storbritannien, USA och Kanada",
+              count="tio initiativ och en studie")  # fmt: skip
+    assert "(Storbritannien, USA och Kanada; tio initiativ och en studie i detta avsnitt)" in intro
+
+
+def test_organisations_are_named_not_called_leads(initiatives, facts, population) -> None:
+    """NSF funds Wake Forest and RegenMed; CATTI works with CCRM; ATTC with CGTC: the column
+    names the organisations without calling them all leads."""
+    for lang, header in (("en", "Organisations named"), ("sv", "Organisationer som nämns")):
+        table = views.initiatives_table(initiatives, facts, population, lang, ALL)
+        assert header in table.columns
+        assert not [c for c in table.columns if re.search("lead|ledande", c, re.I)]
+    nsf = initiatives.set_index("id").loc["us_nsf_grant"]
+    assert "beviljade" in nsf["quote"] and "granted funding to" in nsf["description_en"]
+
+
+def test_the_study_recommends_an_ecosystem_from_compulsory_school(initiatives) -> None:
+    """ "bör spänna över grundskola till universitet": grundskola is compulsory school."""
+    study = initiatives.set_index("id").loc["us_ca_green_study"]
+    assert "from compulsory school to university" in study["description_en"]
+    assert "primary school" not in study["description_en"]
+    assert "från grundskola till universitet" in study["description_sv"]
+
+
+def test_chart_labels_break_at_spaces_never_after_a_hyphen(mechanisms, facts, population) -> None:
+    """The chart's data table joins wrapped lines with a space: a break after a hyphen would
+    read "ATMP- området"."""
+    assert views.wrap("ett utbud inriktat mot ATMP-området och mer", 30).split("<br>")[0] == (
+        "ett utbud inriktat mot"
+    )
+    for lang in ("en", "sv"):
+        heatmap = views.mechanism_chart(mechanisms, facts, population, lang, ALL).data[0]
+        texts = [*heatmap.x, *heatmap.y, *[text for row in heatmap.text for text in row]]
+        assert not [text for text in texts if re.search(r"-<br>", text)]
 
 
 def test_mechanism_table_rows_and_places(mechanisms, facts, population) -> None:
@@ -555,6 +676,8 @@ def used_label_ids() -> set[str]:
         | {f"intl_sweden_{group}" for group in calc.SWEDEN_GROUPS}
         | {f"intl_evidence_{m}_{form}" for m in calc.EVIDENCE_MECHANISMS
            for form in ("like", "alone", "abroad_only")}  # fmt: skip
+        | {f"intl_count_{noun}_{n}" for noun in ("initiatives", "studies") for n in ("one", "many")}
+        | {"intl_mechanisms_headline_one"}
         | {f"intl_audience_{a}" for a in enum("international_initiatives", "audience")}
         | {f"intl_bound_{q}" for q in enum("facts", "qualifier")}
         | {"figure_sweden_at_same_rate", "figure_population_millions"}
@@ -652,7 +775,7 @@ def test_default_page_states_the_mechanism_headline_and_verdicts(executed) -> No
     nb = executed["default"]
     markdown = "\n".join(outputs(nb, "text/markdown"))
     headline = (
-        "Of the 10 education and training mechanisms the report describes as in place or "
+        "Of the ten education and training mechanisms the report describes as in place or "
         "being developed abroad"
     )
     assert headline in markdown
@@ -666,7 +789,7 @@ def test_default_page_states_the_mechanism_headline_and_verdicts(executed) -> No
         assert html.escape(verdicts.loc[verdict_id, "quote"]) in page
     ordered = [out["data"].get("text/markdown") or out["data"].get("text/html", "")
                for out in display_outputs(nb)]  # fmt: skip
-    named = "- **named for Sweden, each as a single small offering:** 3"
+    named = "- **named for Sweden and aimed at ATMP, as single small efforts:** 2"
     summary = next(i for i, text in enumerate(ordered) if named in text)
     verdict = next(i for i, text in enumerate(ordered) if "ytterst begränsat" in text)
     assert 0 < verdict - summary <= 2  # the report's verdict stands next to the count
@@ -677,7 +800,7 @@ def test_default_page_states_the_mechanism_headline_and_verdicts(executed) -> No
 @pytest.mark.slow
 def test_notebook_with_us_only(executed, initiatives) -> None:
     nb = executed["us_only"]
-    table = html_table(nb, "Lead organisations")
+    table = html_table(nb, "Organisations named")
     for _, row in initiatives.iterrows():
         assert (row["name_en"] in table) == ("US" in row["countries"].split(";")), row["id"]
     assert "United Kingdom" not in table

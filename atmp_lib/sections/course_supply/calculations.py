@@ -264,6 +264,18 @@ class Coverage:
         """The most ATMP-focused teaching of the area among the offerings being developed."""
         return self._best(competence_id, ("in_development",))
 
+    def occasional_atmp_now(self, competence_id: str) -> list[str]:
+        """The offerings available now whose counted teaching of the area is occasional
+        elements about ATMP (beside any courses not aimed at ATMP), in column order."""
+        links = self.links
+        rows = links[
+            links["counted"]
+            & (links["competence_id"] == competence_id)
+            & (links["depth"] == "occasional")
+            & (links["focus"] == "atmp")
+        ]
+        return [oid for oid in self._ids(("offered",)) if oid in set(rows["offering_id"])]
+
     def with_best_now(self, grade: int) -> list[str]:
         """Competence ids whose most ATMP-focused teaching now has exactly this grade, in
         table order."""

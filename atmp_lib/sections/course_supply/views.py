@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from atmp_lib import claims
 from atmp_lib.charts import LIGHT_FILLS, add_source_note, base_layout, tint
 from atmp_lib.datasets import split_list
-from atmp_lib.formatting import format_number, source_note
+from atmp_lib.figure_views import number_words
+from atmp_lib.formatting import source_note
 from atmp_lib.i18n import localized, t
 from atmp_lib.sections.course_supply import calculations as calc
 from atmp_lib.sections.course_supply.calculations import GRADE_IDS, GRADES, Count, Coverage
@@ -82,8 +83,13 @@ def _names(frame: pd.DataFrame, ids: list[str], lang: str) -> list[str]:
     return [names[row_id] for row_id in ids]
 
 
-def _count_text(count: Count, lang: str) -> str:
-    return claims.number(count.value, lang, f"count:course_supply:{count.condition}")
+def count_words(count: Count, lang: str) -> str:
+    """A count of efforts as running text writes it ("one", "three"; Swedish "en", "tre",
+    agreeing with "insats"; digits from 13 on), recorded with the rows it counts."""
+    basis = f"count:course_supply:{count.condition}"
+    if count.value == 1:
+        return claims.record(t("supply_number_one", lang), 1, basis)
+    return number_words(count.value, lang, basis)
 
 
 def grade_label(grade: int, lang: str, introductory: bool = False) -> str:
@@ -104,7 +110,10 @@ def _grade_id(grade: int, introductory: bool) -> str:
 
 
 def _wrap(text: str, width: int = 24) -> str:
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+    """Chart text in lines of about ``width``, broken at spaces only: a line break after the
+    hyphen of "ATMP-området" would read "ATMP- området" in the chart's data table."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines)
 
 
 # --- introduction and inventory ----------------------------------------------------------
@@ -122,30 +131,28 @@ def intro_text(supply: pd.DataFrame, audience: str, lang: str) -> str:
         return t("supply_intro_none", lang)
     total = counts["offerings"].value
     efforts = t(f"supply_efforts_{'one' if total == 1 else 'many'}", lang,
-                count=_count_text(counts["offerings"], lang))  # fmt: skip
+                count=count_words(counts["offerings"], lang))  # fmt: skip
     parts = "\n".join(f"- {part}" for part in _status_parts(counts, lang))
     return f"{t('supply_intro', lang, efforts=efforts)}\n\n{parts}"
 
 
 def _status_parts(counts: dict[str, Count], lang: str) -> list[str]:
-    """ "3 available now (1 of them aimed at ATMP)", "1 produced (…)", …: each count is
-    recorded with the words of its part, the share aimed at ATMP first, so that the
-    register tells equal counts apart."""
+    """ "three available now (one of them aimed at ATMP)", "one produced (…)", …: each count
+    in words, recorded with the rows it counts (the share aimed at ATMP within its part)."""
     parts = []
     for key in ("offered", "produced", "in_development", "given_at_earlier_conference"):
         count = counts[key]
         if count.value == 0:
             continue
-        values = {"count": format_number(count.value, lang)}
+        values = {"count": count_words(count, lang)}
         if key == "offered":
             aimed = counts["aimed"]
-            phrase = t(f"supply_part_aimed{'' if aimed.value else '_none'}", lang,
-                       count=format_number(aimed.value, lang))  # fmt: skip
-            if aimed.value:
-                claims.record(phrase, aimed.value, f"count:course_supply:{aimed.condition}")
-            values["aimed"] = phrase
-        part = t(f"supply_part_{key}", lang, **values)
-        parts.append(claims.record(part, count.value, f"count:course_supply:{count.condition}"))
+            values["aimed"] = (
+                t("supply_part_aimed", lang, count=count_words(aimed, lang))
+                if aimed.value
+                else t("supply_part_aimed_none", lang)
+            )
+        parts.append(t(f"supply_part_{key}", lang, **values))
     return parts
 
 
@@ -236,13 +243,15 @@ def _column_label(offering: pd.Series, lang: str) -> str:
 
 
 def _link_line(link: pd.Series, lang: str) -> str:
-    """ "GMP (good manufacturing practice): elements or single lectures, about ATMP; link: part"."""
+    """ "GMP (good manufacturing practice): elements or single lectures about ATMP; link:
+    part of the area" (the focus worded to agree with the form: "kurser som inte är
+    inriktade mot ATMP")."""
+    focus = t(f"supply_focus_{link['focus']}", lang)
     return t(
         "supply_hover_link",
         lang,
         topic=t(f"supply_topic_{link['topic']}", lang),
-        depth=t(f"supply_teaching_{link['depth']}", lang),
-        focus=t(f"supply_focus_{link['focus']}", lang),
+        teaching=t(f"supply_teaching_{link['depth']}", lang, focus=focus),
         strength=t(f"supply_strength_{link['strength']}", lang),
     )
 
@@ -395,6 +404,7 @@ def coverage_text(cov: Coverage, lang: str) -> str:
     areas whose "nothing named" rests on the link assumption, and what the offerings in
     development would add (introductory teaching is not practical training)."""
     lines = []
+    names = competence_names(cov.competences, lang)
     for grade in sorted(GRADES, reverse=True):
         ids = cov.with_best_now(grade)
         key = f"supply_now_{GRADE_IDS[grade]}"
@@ -402,17 +412,33 @@ def coverage_text(cov: Coverage, lang: str) -> str:
             lines.append(f"- {t(key, lang, items=_competence_list(cov, ids, lang))}")
         elif grade == calc.DEDICATED_ATMP:
             lines.append(f"- {t('supply_now_no_dedicated_atmp', lang)}")
-    names = competence_names(cov.competences, lang)
+        if grade == calc.DEDICATED_OTHER:
+            lines += [f"    - {line}" for line in occasional_atmp_lines(cov, ids, lang)]
     for competence_id in cov.resting_on_assumption():
         grade = grade_inline(cov.grade_if_counted(competence_id), lang)
         topics = _topic_list(cov.bordering_topics(competence_id), lang)
-        text = t("supply_rests_on_assumption", lang, area=names[competence_id], topics=topics,
-                 grade=grade)  # fmt: skip
+        area = _lower_first(names[competence_id])
+        text = t("supply_rests_on_assumption", lang, area=area, topics=topics, grade=grade)
         lines.append(f"    - {text}")
     development = development_text(cov, lang)
     if development:
         lines.append(f"- {development}")
     return "\n".join(lines)
+
+
+def occasional_atmp_lines(cov: Coverage, ids: list[str], lang: str) -> list[str]:
+    """For each area whose most ATMP-focused teaching now is courses not aimed at ATMP, the
+    offerings that add occasional elements about ATMP, where the report names any: "Plus
+    occasional ATMP elements in production (including GMP): Biomedical scientist …"."""
+    names = competence_names(cov.competences, lang)
+    lines = []
+    for competence_id in ids:
+        offerings = cov.occasional_atmp_now(competence_id)
+        if offerings:
+            items = LIST_SEPARATOR.join(_names(cov.offerings, offerings, lang))
+            area = _lower_first(names[competence_id])
+            lines.append(t("supply_now_occasional_atmp_too", lang, area=area, items=items))
+    return lines
 
 
 def development_text(cov: Coverage, lang: str) -> str:

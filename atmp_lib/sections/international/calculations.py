@@ -5,8 +5,9 @@ A "kind" of effort here is a mechanism (work-based apprenticeships, hands-on tra
 centres, e-learning, master's programmes adapted to ATMP, national coordination, ...), not
 one initiative: ``mechanism_comparison.csv`` says, with a quote per cell, where the report
 describes each mechanism and in what state (in place, completed, established and scaling
-up, produced, in development, a willingness to contribute stated in the survey,
-recommended, none). ``international_initiatives.csv`` lists the initiatives behind them.
+up, in place but not aimed at ATMP, produced, in development, a willingness to contribute
+stated in the survey, recommended, none). ``international_initiatives.csv`` lists the
+initiatives behind them, and the one study among them (a mapping of needs).
 
 A mapping of competence needs is evidence about training, not a way of training anyone:
 it stays in the grid (Sweden's own mapping counts as present) but is kept out of the count
@@ -57,6 +58,7 @@ STATUSES = (
     "in_place",
     "completed",
     "scaling_up",
+    "in_place_not_atmp",
     "produced",
     "in_development",
     "willingness_stated",
@@ -66,12 +68,16 @@ STATUSES = (
 NOT_MENTIONED = "not_mentioned"
 STATUS_ORDER = (*STATUSES, NOT_MENTIONED)
 #: What counts as "found abroad": in place, carried out, or being developed.
-ABROAD_STATUSES = ("in_place", "completed", "scaling_up", "produced", "in_development")
+ABROAD_STATUSES = (
+    "in_place", "completed", "scaling_up", "in_place_not_atmp", "produced", "in_development",
+)  # fmt: skip
 #: How Sweden's state for a mechanism is summed up, strongest first: the report names an
-#: effort (each a single small one), only in development, only a willingness to contribute
-#: (no offer, not in place), only a recommendation, none, not mentioned.
+#: effort aimed at ATMP (each a single small one), names one that is not aimed at ATMP,
+#: only in development, only a willingness to contribute (no offer, not in place), only a
+#: recommendation, none, not mentioned.
 SWEDEN_GROUPS = {
     "named": ("in_place", "completed", "scaling_up", "produced"),
+    "named_not_atmp": ("in_place_not_atmp",),
     "in_development": ("in_development",),
     "willingness_stated": ("willingness_stated",),
     "recommended": ("recommended",),
@@ -135,6 +141,27 @@ def select_initiatives(initiatives: pd.DataFrame, countries: list[str]) -> pd.Da
     return ordered.drop(columns=["_country", "_mechanism"]).reset_index(drop=True)
 
 
+def is_study(mechanisms_cell: object) -> bool:
+    """True for a row of evidence about training (a study of the skills gap), not an
+    initiative that trains anyone: every mechanism it names is an evidence mechanism."""
+    return all(m in EVIDENCE_MECHANISMS for m in codes(mechanisms_cell))
+
+
+@dataclass(frozen=True)
+class InitiativeCount:
+    """How many of the chosen countries' rows are initiatives and how many are studies."""
+
+    initiatives: int
+    studies: int
+
+
+def initiative_count(initiatives: pd.DataFrame, countries: list[str]) -> InitiativeCount:
+    """The chosen countries' rows (:func:`select_initiatives`), initiatives and studies apart."""
+    chosen = select_initiatives(initiatives, countries)
+    studies = int(chosen["mechanisms"].map(is_study).sum())
+    return InitiativeCount(initiatives=len(chosen) - studies, studies=studies)
+
+
 # --- mechanisms ---------------------------------------------------------------------------
 
 
@@ -172,13 +199,16 @@ class MechanismSummary:
     :data:`SWEDEN_GROUPS` to those mechanisms (in MECHANISMS order); ``deciding`` maps each
     mechanism shown (training or evidence) to the Swedish rows that give it its status.
     ``evidence`` maps each evidence mechanism to the rows, abroad and in Sweden, that
-    describe it as present (abroad first, in place order).
+    describe it as present (abroad first, in place order). ``described`` maps each mechanism
+    shown to every Swedish row about it, strongest status first (an effort only in
+    development beside one that is named).
     """
 
     abroad: list[str]
     in_sweden: dict[str, list[str]]
     deciding: dict[str, list[str]]
     evidence: dict[str, list[str]]
+    described: dict[str, list[str]]
 
 
 def sweden_group(status: str) -> str:
@@ -214,8 +244,12 @@ def mechanism_summary(mechanisms: pd.DataFrame, countries: list[str]) -> Mechani
         for mechanism in EVIDENCE_MECHANISMS
         if mechanism in set(present["mechanism"])
     }
+    described = {
+        mechanism: sorted(ids, key=lambda row_id: STATUS_ORDER.index(rows.loc[row_id, "status"]))
+        for mechanism, ids in zip(sweden["mechanism"], sweden["ids"], strict=True)
+    }
     return MechanismSummary(abroad=abroad, in_sweden=in_sweden, deciding=deciding,
-                            evidence=evidence)  # fmt: skip
+                            evidence=evidence, described=described)  # fmt: skip
 
 
 def shown_mechanism_rows(mechanisms: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

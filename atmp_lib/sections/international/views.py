@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from atmp_lib import claims, datasets
 from atmp_lib.charts import LIGHT_FILLS, add_source_note, base_layout, tint
 from atmp_lib.facts import Fact, get_fact
-from atmp_lib.figure_views import figure_text, figures_table
+from atmp_lib.figure_views import figure_text, figures_table, number_words
 from atmp_lib.figures import Figure
 from atmp_lib.formatting import format_number, source_note, unit_label
 from atmp_lib.i18n import localized, t
@@ -36,6 +36,7 @@ STATUS_FILLS = {
     "in_place": tint("blue", 1.0),
     "completed": tint("blue", 1.0),
     "scaling_up": tint("blue", 0.7),
+    "in_place_not_atmp": tint("blue", 0.45),
     "produced": tint("blue", 0.45),
     "in_development": tint("blue", 0.45),
     "willingness_stated": tint("blue", 0.2),
@@ -104,16 +105,32 @@ def terms_note(lang: str) -> str:
     return t("intl_rm_note", lang)
 
 
+def counted(noun: str, value: int, lang: str, basis: str) -> str:
+    """A count in words with its noun, recorded: "ten initiatives", "one study" ("ett
+    initiativ", "en studie": the noun decides the word for one)."""
+    if value == 1:
+        return claims.record(t(f"intl_count_{noun}_one", lang), 1, basis)
+    return t(f"intl_count_{noun}_many", lang, count=number_words(value, lang, basis))
+
+
 def intro_values(
     initiatives: pd.DataFrame, population: pd.DataFrame, lang: str, countries: list[str]
 ) -> dict[str, str]:
-    """The country list and the number of initiatives the introduction quotes."""
-    chosen = calc.select_initiatives(initiatives, countries)
-    basis = f"count:international_initiatives:countries∋{'|'.join(countries)}"
-    return {
-        "countries": countries_text(population, countries, lang),
-        "count": claims.number(len(chosen), lang, basis),
-    }
+    """The country list, and how many initiatives and studies the introduction counts: "ten
+    initiatives and one study" (a study of the skills gap trains no one)."""
+    count = calc.initiative_count(initiatives, countries)
+    scope = f"count:international_initiatives:countries∋{'|'.join(countries)}"
+    evidence = "|".join(calc.EVIDENCE_MECHANISMS)
+    parts = [
+        counted(noun, value, lang, f"{scope}&{condition}")
+        for noun, value, condition in (
+            ("initiatives", count.initiatives, f"mechanisms⊄{evidence}"),
+            ("studies", count.studies, f"mechanisms⊆{evidence}"),
+        )
+        if value
+    ]
+    return {"countries": countries_text(population, countries, lang),
+            "count": join_names(parts, lang)}  # fmt: skip
 
 
 # --- the mechanism comparison ----------------------------------------------------------------
@@ -128,10 +145,11 @@ def _briefs(row_ids: list[str], rows: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _sweden_item(mechanism: str, row_ids: list[str], rows: pd.DataFrame, lang: str) -> str:
-    """ "e-learning: a single introductory course by Läkemedelsakademin, produced (…)"."""
+    """ "e-learning: one introductory course produced by Läkemedelsakademin (…) and a
+    tailored … course being developed by CAMP": every Swedish row, strongest first."""
     briefs = _briefs(row_ids, rows, lang)
     label = _lower_first(mechanism_label(mechanism, lang))
-    return f"{label}: {'; '.join(briefs)}" if briefs else label
+    return f"{label}: {join_names(briefs, lang)}" if briefs else label
 
 
 def mechanism_text(
@@ -146,19 +164,20 @@ def mechanism_text(
         f"not {'|'.join(calc.EVIDENCE_MECHANISMS)}"
     )
     basis = f"count:{MECHANISM_FILE}:{scope}"
-    abroad = claims.number(len(summary.abroad), lang, basis)
+    abroad = number_words(len(summary.abroad), lang, basis)
     names = countries_text(population, countries, lang)
-    lines = [t("intl_mechanisms_headline", lang, abroad=abroad, countries=names)]
+    headline = "intl_mechanisms_headline" + ("_one" if len(summary.abroad) == 1 else "")
+    lines = [t(headline, lang, abroad=abroad, countries=names)]
     rows = mechanisms.set_index("id")
     for group, ids in summary.in_sweden.items():
         if not ids:
             continue
-        items = "; ".join(_sweden_item(m, summary.deciding[m], rows, lang) for m in ids)
+        items = "; ".join(_sweden_item(m, summary.described[m], rows, lang) for m in ids)
         line = counted_line(f"intl_sweden_{group}", len(ids), f"{basis}; Sweden {group}", lang,
                             items=items)  # fmt: skip
         lines.append(f"- {line}")
     evidence = [
-        evidence_text(mechanism, row_ids, rows, lang, abroad=abroad, countries=names)
+        evidence_text(mechanism, row_ids, rows, lang, countries=names)
         for mechanism, row_ids in summary.evidence.items()
     ]
     return "\n\n".join(["\n".join(lines), *evidence])
@@ -166,7 +185,7 @@ def mechanism_text(
 
 def counted_line(key: str, value: int, basis: str, lang: str, **values: str) -> str:
     """A label holding one count, the count recorded with the words that lead up to it
-    ("no offer: 1"), so that the register tells apart equal counts in a list."""
+    ("nothing in place: 1"), so that the register tells apart equal counts in a list."""
     count = format_number(value, lang)
     line = t(key, lang, count=count, **values)
     plain = line.replace("**", "")
@@ -231,8 +250,14 @@ def _row_label(mechanism: str, lang: str) -> str:
     return label
 
 
+def wrap(text: str, width: int) -> str:
+    """Chart text in lines of about ``width``, broken at spaces only (a break after a hyphen
+    would read "ATMP- området" where the chart's data table joins the lines)."""
+    return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False))
+
+
 def _wrap_lines(lines: list[str], width: int = 70) -> list[str]:
-    return ["<br>".join(textwrap.wrap(line, width)) for line in lines]
+    return [wrap(line, width) for line in lines]
 
 
 def status_rank(status: str) -> int:
@@ -277,18 +302,13 @@ def mechanism_chart(
     for mechanism in order:
         rows = [cell[(mechanism, place)] for place in shown]
         z.append([status_rank(r.status) for r in rows])
-        text.append(
-            ["<br>".join(textwrap.wrap(status_label(r.status, lang), CELL_WRAP)) for r in rows]
-        )
+        text.append([wrap(status_label(r.status, lang), CELL_WRAP) for r in rows])
         hover.append([_hover(mechanism, r, mechanisms, facts, lang) for r in rows])
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[
-                "<br>".join(textwrap.wrap(place_text(population, p, lang, short=True), 22))
-                for p in shown
-            ],
-            y=["<br>".join(textwrap.wrap(_row_label(m, lang), 34)) for m in order],
+            x=[wrap(place_text(population, p, lang, short=True), 22) for p in shown],
+            y=[wrap(_row_label(m, lang), 34) for m in order],
             name=t("col_status", lang),
             text=text,
             texttemplate="%{text}",
@@ -381,7 +401,7 @@ def initiatives_table(
             ),
             t("col_audience", lang): audience_text(row["audience"], lang),
             t("col_start_year", lang): _start_year(row),
-            t("intl_col_lead_organisations", lang): _text(row["lead_organisations"]),
+            t("intl_col_organisations_named", lang): _text(row["organisations_named"]),
             t("intl_col_scale", lang): (
                 ""
                 if pd.isna(row["scale_fact_id"])
