@@ -21,7 +21,7 @@ from atmp_lib import claims, datasets, parameters, params
 from atmp_lib.engine import cli
 from atmp_lib.errors import ParameterError
 from atmp_lib.facts import get_fact
-from atmp_lib.i18n import LANGUAGES, label_rows
+from atmp_lib.i18n import LANGUAGES, label_rows, t
 from atmp_lib.paths import Project, notebooks_dir, params_dir, working_on
 from atmp_lib.sections import common
 from atmp_lib.sections.scenarios import model, scenario, views
@@ -1300,7 +1300,7 @@ def test_comparison_chart_description_keeps_names_apart(base: Scenario, basis) -
     named = scenario.named_scenarios(base=base)
     figure = views.comparison_figure(model.compare(named, basis), named, "note", "en")
     text = describe(json.loads(figure.to_json()), "en")
-    assert f"over {len(named)} categories" in text
+    assert f"over {t(f'number_word_{len(named)}', 'en')} categories" in text
     assert "“All four training and recruitment options, CCRM Nordic established from " in text
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from atmp_lib.charts import RANGE_META
+from atmp_lib.formatting import format_number
 from atmp_lib.i18n import t
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -290,13 +291,19 @@ def describe(figure: dict, lang: str) -> str:
     count, shown = len(series) or len(traces), categories[:6]
     return t(
         "report_chart_description", lang, kind=kind, title=chart_title(figure) or "",
-        series=t("report_series_one" if count == 1 else "report_series_many", lang, n=count),
+        series=t("report_series_one" if count == 1 else "report_series_many", lang,
+                 n=_count_words(count, lang)),
         names=f" ({'; '.join(series)})" if series else "",
         categories=t("report_categories_one" if len(categories) == 1 else
-                     "report_categories_many", lang, n=len(categories)),
+                     "report_categories_many", lang, n=_count_words(len(categories), lang)),
         first="; ".join(t("report_quoted", lang, text=category) for category in shown)
         + (" …" if len(categories) > len(shown) else ""),
     ).strip()  # fmt: skip
+
+
+def _count_words(count: int, lang: str) -> str:
+    """A small count as running text writes it ("six", "sex"), digits from 13 on."""
+    return t(f"number_word_{count}", lang) if 2 <= count <= 12 else format_number(count, lang)
 
 
 def _categories(traces: list[dict]) -> list[Any]:
