@@ -45,17 +45,19 @@ class Claim:
     text: str
     value: float
     basis: str
+    within: str = ""  # the data text the number was written in, if any
 
 
 _pending: list[Claim] = []
 
 
-def record(text: str, value: float, basis: str) -> str:
-    """Note that ``text`` (showing ``value``) rests on ``basis``; return ``text`` unchanged."""
+def record(text: str, value: float, basis: str, within: str = "") -> str:
+    """Note that ``text`` (showing ``value``) rests on ``basis``; return ``text`` unchanged.
+    ``within`` is the data text the number stands in, when it was taken from one."""
     kind = basis.split(":", 1)[0]
     if kind not in BASIS_KINDS:
         raise ValueError(f"claim basis {basis!r}: kind must be one of {', '.join(BASIS_KINDS)}")
-    _pending.append(Claim(text, float(value), basis))
+    _pending.append(Claim(text, float(value), basis, within))
     return text
 
 
@@ -76,13 +78,16 @@ def record_numbers(text: str, basis: str) -> str:
     for match in _NUMBER_IN_TEXT.finditer(text):
         token = match.group()
         digits = re.sub(r"[,\u202f\u00a0](?=\d{3})", "", token).replace(",", ".")
-        record(token, float(digits), basis)
+        record(token, float(digits), basis, within=text)
     return text
 
 
 def take() -> list[dict[str, object]]:
     """The claims recorded since the last call, as plain dicts (for output metadata)."""
-    taken = [asdict(claim) for claim in _pending]
+    taken = [
+        {key: value for key, value in asdict(claim).items() if key != "within" or value}
+        for claim in _pending
+    ]
     _pending.clear()
     return taken
 
@@ -166,6 +171,7 @@ class _Known:
     tokens: frozenset[str]
     numbers: frozenset[float]
     basis: str
+    within: str = ""
 
 
 def _known(recorded: Iterable[dict[str, Any]], lang: str) -> list[_Known]:
@@ -176,7 +182,8 @@ def _known(recorded: Iterable[dict[str, Any]], lang: str) -> list[_Known]:
         numbers = _loose_numbers(claim["text"]) | _loose_numbers(formula)
         numbers.add(float(claim["value"]))
         tokens = frozenset(numbers_in(claim["text"], lang))
-        known.append(_Known(claim["text"], tokens, frozenset(numbers), claim["basis"]))
+        within = fold_spaces(claim.get("within", ""))
+        known.append(_Known(claim["text"], tokens, frozenset(numbers), claim["basis"], within))
     return known
 
 
@@ -195,6 +202,52 @@ def explain(token: str, lang: str, known: list[_Known], context: str = "") -> st
         if any(round(number, places) == value for number in item.numbers):
             return item.basis
     return ""
+
+
+def _stands_around(text: str, context: str, start: int, end: int) -> bool:
+    """True when ``text`` occurs in ``context`` covering the span [start, end)."""
+    found = context.find(text)
+    while found != -1 and found <= start:
+        if found + len(text) >= end:
+            return True
+        found = context.find(text, found + 1)
+    return False
+
+
+def _explain_in_order(
+    token: str,
+    span: tuple[int, int],
+    known: list[_Known],
+    context: str,
+    used: set[tuple[int, str]],
+) -> str:
+    """The basis of the first claim of an output not yet used that states this number.
+
+    Views record an output's claims in the order the output writes them, so the second
+    "15" of a table is the second recorded "15" (the row it stands in), not the first one.
+    A claim whose own words, or the data text it was taken from, stand around the number
+    comes first ("5 to 30%"), then one that writes the number alone, then one that writes
+    it among other words ("10–20" explains a "10" elsewhere only when nothing closer does),
+    and last one taken from another data text. A claim writing two numbers ("50–100")
+    serves each of them once."""
+    fresh = [
+        (i, item) for i, item in enumerate(known) if (i, token) not in used and token in item.tokens
+    ]
+    if not fresh:
+        return ""
+
+    def closeness(pair: tuple[int, _Known]) -> int:
+        item = pair[1]
+        text = fold_spaces(item.text)
+        if item.within:
+            return 0 if _stands_around(item.within, context, *span) else 3
+        if text != token and _stands_around(text, context, *span):
+            return 0
+        return 1 if text == token else 2
+
+    index, item = min(fresh, key=lambda pair: (closeness(pair), pair[0]))
+    used.add((index, token))
+    return item.basis
 
 
 class _TextCollector(HTMLParser):
@@ -288,28 +341,56 @@ def is_quoted(text: str, sources: Iterable[str]) -> bool:
     return len(folded) > 20 and any(folded in source for source in sources)
 
 
+#: A quotation inside a text: “…” on English pages, ”…” on Swedish ones.
+QUOTATION = re.compile(r"[“”]([^“”]+)”")
+
+
+def without_quotations(text: str, sources: Iterable[str]) -> str:
+    """The text with its verbatim quotations of the sources blanked out (same length, so
+    positions hold): a number inside one (“1 200 miljoner SEK under 2007-2017 … vid de sju
+    universitetssjukhusen”) is the source's, cited, not a claim of the page. Each part
+    between ellipses counts alone."""
+    sources = list(sources)
+
+    def blank(match: re.Match[str]) -> str:
+        parts = re.split(r"(…|\.\.\.)", match.group(1))
+        inner = "".join(" " * len(part) if is_quoted(part, sources) else part for part in parts)
+        return match.group()[0] + inner + match.group()[-1]
+
+    return QUOTATION.sub(blank, text)
+
+
 def register(nb: Any, page: str, lang: str, sources: Iterable[str] = ()) -> list[Statement]:
     """Every number the page of an executed notebook states, with the claim explaining it:
-    one recorded for the same output if any, else one recorded anywhere on the page."""
+    the next one recorded for the same output that states it, else any recorded for that
+    output, else one recorded anywhere on the page. A text that is a verbatim quotation of
+    the sources states nothing; numbers quoted inside a text (a rationale citing its source)
+    use up the claims recorded with that text but state nothing either."""
     outputs = list(page_outputs(nb))
     known = _known([claim for _, recorded in outputs for claim in recorded], lang)
     source_texts = list(sources)
     statements = []
     for texts, recorded in outputs:
         own = _known(recorded, lang)  # the claims recorded for this output explain it first
+        used: set[tuple[int, str]] = set()  # (claim, number) pairs already explained
         for text in texts:
-            if is_quoted(text, source_texts):
+            if is_quoted(text, source_texts):  # a quotation cell: the source's, not recorded
                 continue
+            unquoted = without_quotations(text, source_texts)
             names = [name for name in NAMES_WITH_NUMBERS if name in text]
-            for token in numbers_in(text, lang):
+            for match in NUMBER_PATTERNS[lang].finditer(text):
+                token = match.group()
                 named = [name for name in names if token in numbers_in(name, lang)]
                 basis = (
                     f"name:{named[0]}"
                     if named
-                    else explain(token, lang, own, text) or explain(token, lang, known, text)
+                    else _explain_in_order(token, match.span(), own, text, used)
+                    or explain(token, lang, own, text)
+                    or explain(token, lang, known, text)
                 )
-                value = parse_number(token, lang)
-                statements.append(Statement(page, lang, text[:240], token, value, basis))
+                if unquoted[match.start() : match.end()].strip():
+                    value = parse_number(token, lang)
+                    statements.append(Statement(page, lang, text[:240], token, value, basis))
     return statements
 
 

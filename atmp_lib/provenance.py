@@ -32,8 +32,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def fold_whitespace(text: str) -> str:
-    """Collapse every whitespace run (line breaks included) to one space."""
-    return re.sub(r"\s+", " ", text).strip()
+    """Collapse every whitespace run (line breaks included) to one space. A hyphen that
+    ends a line keeps its word whole ("e-⏎learning" reads "e-learning", not "e- learning")."""
+    return re.sub(r"\s+", " ", re.sub(r"(?<=\w)-\r?\n\s*(?=\w)", "-", text)).strip()
 
 
 def source_text(file_name: str, directory: Path | None = None) -> str:

@@ -135,3 +135,62 @@ def test_a_number_near_a_claim_but_not_it_is_unexplained() -> None:
     text = "About 400 people, or 401; USD 22.7 billion, not 22.8 or 23.6; 23 in all."
     statements = claims.register(_notebook(("text/markdown", text, recorded)), "p", "en")
     assert [s.number for s in claims.unexplained(statements)] == ["401", "22.8", "23.6"]
+
+
+def test_a_repeated_number_in_a_table_rests_on_the_claim_of_its_own_row() -> None:
+    recorded = [
+        {"text": "15", "value": 15.0, "basis": "parameter:apprenticeship_places_sweden"},
+        {"text": "5", "value": 5.0, "basis": "assumption:apprenticeship_places_sweden"},
+        {"text": "15", "value": 15.0, "basis": "parameter:recruited_abroad_share"},
+        {"text": "5", "value": 5.0, "basis": "assumption:recruited_abroad_share"},
+    ]
+    table = (
+        "<table><tr><td>15 places</td><td>5 to 50</td></tr>"
+        "<tr><td>15% of the need</td><td>5 to 30%</td></tr></table>"
+    )
+    statements = claims.register(_notebook(("text/html", table, recorded)), "p", "en")
+    assert [(s.context, s.number, s.basis) for s in statements if s.number in ("5", "15")] == [
+        ("15 places", "15", "parameter:apprenticeship_places_sweden"),
+        ("5 to 50", "5", "assumption:apprenticeship_places_sweden"),
+        ("15% of the need", "15", "parameter:recruited_abroad_share"),
+        ("5 to 30%", "5", "assumption:recruited_abroad_share"),
+    ]
+
+
+def test_a_claim_writing_two_numbers_explains_both() -> None:
+    recorded = [
+        {"text": "100", "value": 100.0, "basis": "parameter:rounding_step_companies"},
+        {"text": "50–100", "value": 75.0, "basis": "fact:need_ccrm_nordic"},
+    ]
+    text = "Rounded to the nearest 100. CCRM Nordic (50–100, if established)."
+    statements = claims.register(_notebook(("text/markdown", text, recorded)), "p", "en")
+    assert [(s.number, s.basis) for s in statements] == [
+        ("100", "parameter:rounding_step_companies"),
+        ("50", "fact:need_ccrm_nordic"),
+        ("100", "fact:need_ccrm_nordic"),
+    ]
+
+
+def test_numbers_inside_a_verbatim_quotation_are_the_source_s_not_claims() -> None:
+    sources = ["satsning på 1 200 miljoner SEK under 2007-2017 för att bygga upp vid de sju"]
+    text = "Only the total (“1 200 miljoner SEK under 2007-2017 … vid de sju”), 7 hospitals."
+    recorded = [{"text": "7", "value": 7.0, "basis": "fact:hospitals"}]
+    statements = claims.register(_notebook(("text/markdown", text, recorded)), "p", "en", sources)
+    assert [s.number for s in statements] == ["7"]
+    unquoted = "A reading (“1 200 miljoner kronor”), not the source's words."
+    assert claims.numbers_in(claims.without_quotations(unquoted, sources), "en") == ["1", "200"]
+
+
+def test_a_number_taken_from_a_data_text_rests_on_that_text_wherever_it_was_recorded() -> None:
+    claims.take()
+    claims.record("2007", 2007, "data:landscape:skr:start_year")
+    claims.record_numbers("SKR invested under 2007–2017.", "data:landscape:skr:description_en")
+    recorded = claims.take()
+    assert recorded[1]["within"] == "SKR invested under 2007–2017."
+    table = "<table><tr><td>SKR invested under 2007–2017.</td><td>2007</td></tr></table>"
+    statements = claims.register(_notebook(("text/html", table, recorded)), "p", "en")
+    assert [(s.number, s.basis) for s in statements] == [
+        ("2007", "data:landscape:skr:description_en"),
+        ("2017", "data:landscape:skr:description_en"),
+        ("2007", "data:landscape:skr:start_year"),
+    ]

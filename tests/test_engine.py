@@ -245,6 +245,21 @@ def test_chart_data_columns_are_named_by_the_axes() -> None:
     assert rows == [["1", "a", "r", 1], ["1", "b", "r", 2]]
 
 
+def test_a_heat_map_is_described_as_a_grid_of_rows_by_columns() -> None:
+    from atmp_lib.engine.downloads import describe
+
+    heat = {"data": [{"type": "heatmap", "name": "Status", "z": [[1, 2, 3], [4, 5, 6]],
+                      "x": ["UK", "US", "Sweden"], "y": ["Hands-on", "E-learning"]}],
+            "layout": {"title": {"text": "Mechanisms"}}}  # fmt: skip
+    assert describe(heat, "en") == (
+        "Heat map: Mechanisms. The chart is a grid of two rows (“Hands-on”; “E-learning”) by "
+        "three columns (“UK”; “US”; “Sweden”); each cell shows status."
+    )
+    assert "rutnät med två rader" in describe(heat, "sv")
+    bars = {"data": [{"type": "bar", "name": "P50", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
+    assert "over two categories" in describe(bars, "en")
+
+
 def test_chart_data_gives_a_band_and_a_range_by_their_ends() -> None:
     from atmp_lib.charts import RANGE_META
     from atmp_lib.engine.downloads import chart_data

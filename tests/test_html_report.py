@@ -17,6 +17,7 @@ from browser import figure_report, render_doms
 from atmp_lib import datasets, params
 from atmp_lib.engine import publishing
 from atmp_lib.engine.publishing import IndexEntry, IndexGroup, Link, PageNav
+from atmp_lib.sections.scenarios import parameters as scenario_parameters
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXECUTED = FIXTURES / "executed"
@@ -364,3 +365,38 @@ def test_the_sources_page_gives_every_public_source_an_address_in_both_languages
     assert "Public population figures" not in swedish
     assert "Public population figures" in english
     assert "Nyhet, Lunds universitet" in swedish
+
+
+#: A table cell holding only a range of a setting: "5 to 30%", "10–40", "50 eller 100".
+RANGE_CELL = re.compile(
+    r"^[\d\u202f,.]+ ?%?(?: | ?– ?)(?:(?:to|till|or|eller) )?[\d\u202f,.]+ ?%?$"
+)
+
+
+def _setting_values(name: str) -> set[float]:
+    """The values a scenario setting's table row may show: its default and its range ends."""
+    found: set[float] = set()
+    assumptions = datasets.load("assumptions").set_index("id")
+    if name in assumptions.index:
+        row = assumptions.loc[name]
+        found |= {float(row[key]) for key in ("value", "low", "high") if row[key] == row[key]}
+    if name in scenario_parameters.BY_NAME:
+        bounds = scenario_parameters.BY_NAME[name].param.bounds()
+        found |= {float(bound) for bound in bounds if bound is not None}
+    return found
+
+
+@pytest.mark.slow
+def test_a_setting_s_range_cell_is_registered_to_that_setting(real_report: Path) -> None:
+    """Each number of a range cell ("5 to 30%") rests on the setting of its own row, not on
+    another setting that happens to write the same number."""
+    with (real_report / "claims.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if RANGE_CELL.match(row["context"])]
+    checked = [row for row in rows if row["basis"].split(":")[0] in ("parameter", "assumption")]
+    assert len(checked) >= 40
+    wrong = [
+        f"{row['lang']} {row['context']!r}: {row['number']} -> {row['basis']}"
+        for row in checked
+        if float(row["value"]) not in _setting_values(row["basis"].split(":")[1])
+    ]
+    assert wrong == []

@@ -79,3 +79,10 @@ def test_population_is_marked_as_not_from_the_seeds() -> None:
     assert not population["from_seeds"].any()
     assert set(population["country"]) == {"SE", "GB", "US", "CA", "DK", "FI", "NO", "IS"}
     assert population.set_index("country").loc["SE", "population"] == 10_452_326
+
+
+def test_a_hyphen_ending_a_line_keeps_its_word_whole_but_a_suspended_one_stays() -> None:
+    assert provenance.fold_whitespace("skalar upp e-\nlearning och\n in vivo-\r\nmodeller") == (
+        "skalar upp e-learning och in vivo-modeller"
+    )
+    assert provenance.fold_whitespace("olika cell- \noch genterapi") == "olika cell- och genterapi"

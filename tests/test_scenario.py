@@ -909,8 +909,8 @@ def test_ranking_text_names_the_stated_need_not_the_growth(base, basis) -> None:
 
 OPTIONS_APPRENTICESHIP = {
     "en": "Apprenticeship places in Sweden (assumption): default 15 – the UK's over 100 places "
-          "scaled by population, a starting point only, since population is not the size of an "
-          "ATMP sector – range 5 to 50 places. The sources give no Swedish figure.",
+          "scaled by population, a starting point only, since population is not a measure of the "
+          "size of an ATMP sector – range 5 to 50 places. The sources give no Swedish figure.",
     "sv": "Praktikplatser i Sverige (antagande): standardvärde 15 – Storbritanniens över 100 "
           "platser omräknade efter befolkning, bara som utgångspunkt eftersom befolkningen inte "
           "är ett mått på ATMP-sektorns storlek – intervall 5 till 50 platser. Källorna anger "

@@ -287,6 +287,10 @@ def describe(figure: dict, lang: str) -> str:
     kind = t(f"report_chart_kind_{next(iter(kinds))}" if len(kinds) == 1 else
              "report_chart_kind_mixed", lang) if kinds else t("report_chart", lang)  # fmt: skip
     series = list(dict.fromkeys(str(_plain(tr.get("name"))) for tr in traces if tr.get("name")))
+    if kinds == {"heatmap"}:
+        grid = _describe_grid(figure, traces, series, kind, lang)
+        if grid:
+            return grid
     categories = _categories(traces)
     count, shown = len(series) or len(traces), categories[:6]
     return t(
@@ -299,6 +303,33 @@ def describe(figure: dict, lang: str) -> str:
         first="; ".join(t("report_quoted", lang, text=category) for category in shown)
         + (" …" if len(categories) > len(shown) else ""),
     ).strip()  # fmt: skip
+
+
+def _describe_grid(
+    figure: dict, traces: list[dict], series: list[str], kind: str, lang: str
+) -> str:
+    """A heat map as a grid: how many rows by how many columns, named, and what a cell
+    shows; "" when it is not at least two by two."""
+    rows = list(dict.fromkeys(_plain(v) for tr in traces for v in _values(tr.get("y"))))
+    columns = list(dict.fromkeys(_plain(v) for tr in traces for v in _values(tr.get("x"))))
+    if len(rows) < 2 or len(columns) < 2:
+        return ""
+    return t(
+        "report_grid_description", lang, kind=kind, title=chart_title(figure) or "",
+        rows=_count_words(len(rows), lang), row_names=_quoted_list(rows, lang),
+        columns=_count_words(len(columns), lang), column_names=_quoted_list(columns, lang),
+        cell="; ".join(_lower_first(name) for name in series) or t("report_grid_value", lang),
+    ).strip()  # fmt: skip
+
+
+def _lower_first(name: str) -> str:
+    """ "Status" as running text writes it ("status"); "ATMP focus" stays as it is."""
+    return name[0].lower() + name[1:] if name[:2].istitle() else name
+
+
+def _quoted_list(names: list[Any], lang: str, most: int = 6) -> str:
+    shown = "; ".join(t("report_quoted", lang, text=name) for name in names[:most])
+    return shown + (" …" if len(names) > most else "")
 
 
 def _count_words(count: int, lang: str) -> str:

@@ -9,6 +9,7 @@ of one to twelve in running text are written in words ("the seven university hos
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -200,25 +201,19 @@ def derived_note(figures: list[Figure], facts: pd.DataFrame, lang: str) -> str:
 
 
 def assumptions_table(assumptions: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The assumptions this section uses (SKR split), with their rationale in the language."""
+    """The assumptions this section uses (SKR split), with their rationale in the language;
+    built row by row, so the claims are recorded in the order the table shows them."""
     used = assumptions[assumptions["id"].isin(calc.SKR_ASSUMPTIONS)]
-    rows = list(used.itertuples())
-    return pd.DataFrame(
-        {
-            t("assumption_label", lang): [
-                claims.record_numbers(getattr(row, f"label_{lang}"), f"assumption:{row.id}")
-                for row in rows
-            ],
-            t("col_value", lang): [
-                claims.record(_assumption_value(row, lang), row.value, f"assumption:{row.id}")
-                for row in rows
-            ],
-            t("overview_col_rationale", lang): [
-                claims.record_numbers(getattr(row, f"rationale_{lang}"), f"assumption:{row.id}")
-                for row in rows
-            ],
-        }
-    )
+    columns = [t(key, lang) for key in ("assumption_label", "col_value", "overview_col_rationale")]
+    rows = [
+        [
+            claims.record_numbers(getattr(row, f"label_{lang}"), f"assumption:{row.id}"),
+            claims.record(_assumption_value(row, lang), row.value, f"assumption:{row.id}"),
+            claims.record_numbers(getattr(row, f"rationale_{lang}"), f"assumption:{row.id}"),
+        ]
+        for row in used.itertuples()
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _assumption_value(row: object, lang: str) -> str:
@@ -234,29 +229,27 @@ def assumptions_note(lang: str) -> str:
 
 def landscape_table(landscape: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The Swedish centres, initiatives, providers and investments, ordered by kind then
-    name: the status as this compilation reads the sources, next to the sources' words."""
-    rows = list(calc.landscape_by_kind(landscape).itertuples())
-    return pd.DataFrame(
-        {
-            t("col_name", lang): [
-                claims.record_numbers(getattr(r, f"name_{lang}"), f"name:{r.name_en}") for r in rows
-            ],
-            t("col_kind", lang): [t(f"kind_{r.kind}", lang) for r in rows],
-            t("col_status", lang): [t(f"status_{r.status}", lang) for r in rows],
-            t("overview_col_status_quote", lang): [
-                claims.record_numbers(r.status_quote, f"data:landscape:{r.id}:status_quote")
-                for r in rows
-            ],
-            t("col_location", lang): ["" if pd.isna(r.location) else r.location for r in rows],
-            t("col_start_year", lang): [_start_year(r) for r in rows],
-            t("col_description", lang): [
-                claims.record_numbers(
-                    getattr(r, f"description_{lang}"), f"data:landscape:{r.id}:description_{lang}"
-                )
-                for r in rows
-            ],
-        }
-    )
+    name: the status as this compilation reads the sources, next to the sources' words.
+    Built row by row, so the claims are recorded in the order the table shows them."""
+    columns = [t(key, lang) for key in ("col_name", "col_kind", "col_status",
+               "overview_col_status_quote", "col_location", "col_start_year",
+               "col_description")]  # fmt: skip
+    rows = [_landscape_row(r, lang) for r in calc.landscape_by_kind(landscape).itertuples()]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _landscape_row(r: Any, lang: str) -> list[str]:
+    return [
+        claims.record_numbers(getattr(r, f"name_{lang}"), f"name:{r.name_en}"),
+        t(f"kind_{r.kind}", lang),
+        t(f"status_{r.status}", lang),
+        claims.record_numbers(r.status_quote, f"data:landscape:{r.id}:status_quote"),
+        "" if pd.isna(r.location) else r.location,
+        _start_year(r),
+        claims.record_numbers(
+            getattr(r, f"description_{lang}"), f"data:landscape:{r.id}:description_{lang}"
+        ),
+    ]
 
 
 def _start_year(row: object) -> str:

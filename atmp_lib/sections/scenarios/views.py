@@ -81,7 +81,6 @@ UNIT_LABELS = {
     "draws": "scen_unit_draws",
     "seed": "scen_unit_seed",
 }
-NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 UNIT_SUFFIX = re.compile(r"\s*\((?:people|personer|%)\)$")
 NUMBER_WORDS = {
     "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -127,13 +126,6 @@ def number_text(value: float, lang: str, basis: str) -> str:
 
 def percent_text(value: float, lang: str, basis: str) -> str:
     return format_unit(number_text(value, lang, basis), "%", lang)
-
-
-def record_numbers_in(text: str, basis: str) -> str:
-    """Record every number written inside a data text (a rationale) as resting on that cell."""
-    for match in NUMBER.findall(text):
-        claims.record(match, float(match.replace(",", ".")), basis)
-    return text
 
 
 def count_words(value: int, lang: str, basis: str) -> str:
@@ -1038,7 +1030,7 @@ def parameter_table(scenario: Scenario, origins: dict[str, Origin], lang: str) -
     for name in FIELD_NAMES:
         origin = origins[name]
         rows.append([
-            t(f"param_{name}", lang),
+            claims.record_numbers(t(f"param_{name}", lang), f"name:param_{name}"),
             format_value(name, getattr(scenario, name), lang, f"parameter:{name}"),
             format_value(name, origin.value, lang, origin.basis),
             origin_text(origin, lang),
@@ -1064,11 +1056,11 @@ def assumptions_table(used: pd.DataFrame, lang: str) -> pd.DataFrame:
     for _, row in used.iterrows():
         key = f"data:assumptions:{row['id']}"
         rows.append([
-            row[f"label_{lang}"],
+            claims.record_numbers(row[f"label_{lang}"], f"{key}:label_{lang}"),
             _assumption_number(row["value"], row["unit"], lang, f"assumption:{row['id']}"),
             _assumption_range(row, lang, key),
             t(UNIT_LABELS[row["unit"]], lang),
-            record_numbers_in(row[f"rationale_{lang}"], f"{key}:rationale_{lang}"),
+            claims.record_numbers(row[f"rationale_{lang}"], f"{key}:rationale_{lang}"),
         ])  # fmt: skip
     columns = [t("assumption_label", lang), t("col_value", lang), t("scen_col_range", lang),
                t("col_unit", lang), t("scen_col_rationale", lang)]  # fmt: skip

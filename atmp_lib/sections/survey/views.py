@@ -645,18 +645,21 @@ def horizon_note(facts: pd.DataFrame, horizon_years: int, lang: str) -> str | No
 
 
 def coverage_table(coverage: Sequence[Coverage], lang: str) -> pd.DataFrame:
-    """Asked, answered, response rate (companies only) and interviews by sector."""
-    return pd.DataFrame(
-        {
-            t("survey_col_sector", lang): [t(f"survey_org_{c.sector}", lang) for c in coverage],
-            t("survey_col_asked", lang): [_asked_text(c, lang) for c in coverage],
-            t("survey_col_answered", lang): [_answered_text(c, lang) for c in coverage],
-            t("survey_col_rate", lang): [_rate_cell(c, lang) for c in coverage],
-            t("survey_col_interviewed", lang): [
-                count(c.interviewed, lang, f"sector={c.sector}&interviewee") for c in coverage
-            ],
-        }
-    )
+    """Asked, answered, response rate (companies only) and interviews by sector; built row
+    by row, so the claims are recorded in the order the table shows them."""
+    columns = [t(f"survey_col_{key}", lang)
+               for key in ("sector", "asked", "answered", "rate", "interviewed")]  # fmt: skip
+    rows = [
+        [
+            t(f"survey_org_{c.sector}", lang),
+            _asked_text(c, lang),
+            _answered_text(c, lang),
+            _rate_cell(c, lang),
+            count(c.interviewed, lang, f"sector={c.sector}&interviewee"),
+        ]
+        for c in coverage
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _rate_basis(coverage: Coverage) -> str:
