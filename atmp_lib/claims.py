@@ -72,13 +72,14 @@ _NUMBER_IN_TEXT = re.compile(
 )
 
 
-def record_numbers(text: str, basis: str) -> str:
+def record_numbers(text: str, basis: str, within: str = "") -> str:
     """Record every number written in a data text (a description, a label) as resting on
-    ``basis`` (e.g. ``data:landscape:camp:description_en``); return ``text`` unchanged."""
+    ``basis`` (e.g. ``data:landscape:camp:description_en``); return ``text`` unchanged.
+    ``within`` is the longer text the numbers stand in, when ``text`` is part of one."""
     for match in _NUMBER_IN_TEXT.finditer(text):
         token = match.group()
         digits = re.sub(r"[,\u202f\u00a0](?=\d{3})", "", token).replace(",", ".")
-        record(token, float(digits), basis, within=text)
+        record(token, float(digits), basis, within=within or text)
     return text
 
 
@@ -246,7 +247,8 @@ def _explain_in_order(
         return 1 if text == token else 2
 
     index, item = min(fresh, key=lambda pair: (closeness(pair), pair[0]))
-    used.add((index, token))
+    if closeness((index, item)) < 2:  # a claim made for another text explains, unused up
+        used.add((index, token))
     return item.basis
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Sequence
 
 import pandas as pd
@@ -83,8 +84,16 @@ def band_text(figure: Figure, lang: str) -> str:
 
 
 def formula_text(formula: Formula, lang: str) -> str:
-    """The formula with its numbers written the language's way: "100 × 1 000 000 / 67 026 292"."""
-    return formula.template.format(*(_operand(operand, lang) for operand in formula.operands))
+    """The formula with its numbers written the language's way: "100 × 1 000 000 / 67 026 292";
+    each operand recorded as a claim resting on what it is (a fact, a population...)."""
+    parts = [_operand(operand, lang) for operand in formula.operands]
+    text = formula.template.format(*parts)
+    own = f"derived:{formula.english()}"  # the constants written in the template ("× 100")
+    for literal, field, _, _ in string.Formatter().parse(formula.template):
+        claims.record_numbers(literal, own, within=text)
+        if field is not None:
+            claims.record_numbers(parts[int(field)], formula.basis_of(int(field)), within=text)
+    return text
 
 
 def _operand(operand: float | Span, lang: str) -> str:
@@ -112,17 +121,19 @@ def figure_label(figure: Figure, lang: str) -> str:
 def figures_table(
     figures: Sequence[Figure], lang: str, band_pct: float | None = None
 ) -> pd.DataFrame:
-    """Derived figures with value, (assumed band,) formula and the inputs they rest on."""
-    columns = {
-        t("col_figure", lang): [figure_label(figure, lang) for figure in figures],
-        t("col_value", lang): [figure_text(figure, lang) for figure in figures],
-    }
+    """Derived figures with value, (assumed band,) formula and the inputs they rest on; built
+    row by row, so the claims are recorded in the order the table shows them."""
+    columns = [t("col_figure", lang), t("col_value", lang)]
     if band_pct is not None:
         pct = format_unit(format_number(band_pct, lang), "%", lang)
-        columns[t("col_band", lang, pct=pct)] = [band_text(figure, lang) for figure in figures]
-    columns[t("col_formula", lang)] = [formula_text(figure.formula, lang) for figure in figures]
-    columns[t("col_inputs", lang)] = [", ".join(figure.inputs) for figure in figures]
-    return pd.DataFrame(columns)
+        columns.append(t("col_band", lang, pct=pct))
+    columns += [t("col_formula", lang), t("col_inputs", lang)]
+    rows = []
+    for figure in figures:
+        band = [band_text(figure, lang)] if band_pct is not None else []
+        rows.append([figure_label(figure, lang), figure_text(figure, lang), *band,
+                     formula_text(figure.formula, lang), ", ".join(figure.inputs)])  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
 #: Whole numbers written in words in running text (Swedish style writes one to twelve in

@@ -83,10 +83,16 @@ class Formula:
 
     template: str
     operands: tuple[Operand, ...] = ()
+    bases: tuple[str, ...] = ()  # what each operand rests on, e.g. "fact:skr_investment"
 
     def english(self) -> str:
         """The formula with plain English numbers (the claim basis of the figure)."""
         return self.template.format(*(_plain(operand) for operand in self.operands))
+
+    def basis_of(self, index: int) -> str:
+        """The claim basis of an operand: its own, or the formula for a constant (100)."""
+        own = self.bases[index] if index < len(self.bases) else ""
+        return own or f"derived:{self.english()}"
 
 
 def _plain(operand: Operand) -> str:

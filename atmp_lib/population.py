@@ -32,7 +32,11 @@ def per_million_figure(
     return Figure(
         id="per_million",
         span=Span.of_fact(fact).scaled(MILLION / inhabitants),
-        formula=Formula("{0} × {1} / {2}", (fact.central, MILLION, inhabitants)),
+        formula=Formula(
+            "{0} × {1} / {2}",
+            (fact.central, MILLION, inhabitants),
+            (f"fact:{fact.id}", "", f"population:{country}"),
+        ),
         inputs=(f"fact:{fact.id}", f"population:{country}"),
         qualifier=qualifier_of(fact),
         decimals=decimals,
@@ -49,6 +53,10 @@ def figure_per_million(
     return figure.scaled(
         MILLION / inhabitants,
         id=figure_id,
-        formula=Formula("{0} × {1} / {2}", (figure.span, MILLION, inhabitants)),
+        formula=Formula(
+            "{0} × {1} / {2}",
+            (figure.span, MILLION, inhabitants),
+            (f"derived:{figure.formula.english()}", "", f"population:{country}"),
+        ),
         inputs=(*figure.inputs, f"population:{country}"),
     )

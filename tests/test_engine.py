@@ -253,7 +253,7 @@ def test_a_heat_map_is_described_as_a_grid_of_rows_by_columns() -> None:
             "layout": {"title": {"text": "Mechanisms"}}}  # fmt: skip
     assert describe(heat, "en") == (
         "Heat map: Mechanisms. The chart is a grid of two rows (“Hands-on”; “E-learning”) by "
-        "three columns (“UK”; “US”; “Sweden”); each cell shows status."
+        "three columns (“UK”; “US”; “Sweden”); the cells show: status."
     )
     assert "rutnät med två rader" in describe(heat, "sv")
     bars = {"data": [{"type": "bar", "name": "P50", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from atmp_lib import claims
@@ -70,6 +71,42 @@ def test_formulas_are_written_the_language_way() -> None:
     assert formula_text(formula, "sv") == "100 × 1\u202f000\u202f000 / 67\u202f026\u202f292"
     with_range = Formula("{0} + {1}", (Span(50, 50, 100, 100), 1.5))
     assert formula_text(with_range, "sv") == "(50–100) + 1,5"
+
+
+def test_a_formula_records_each_operand_on_what_it_rests_on() -> None:
+    claims.take()
+    formula = Formula("{0} × {1} / 100", (Span(50, 50, 100, 100), 1_000_000.0),
+                      ("fact:need_ccrm_nordic", ""))  # fmt: skip
+    text = formula_text(formula, "sv")
+    own = "derived:(50–100) × 1,000,000 / 100"
+    assert [(c["text"], c["basis"], c["within"]) for c in claims.take()] == [
+        ("50", "fact:need_ccrm_nordic", text),
+        ("100", "fact:need_ccrm_nordic", text),
+        ("1\u202f000\u202f000", own, text),
+        ("100", own, text),
+    ]
+
+
+def test_each_formula_of_a_table_explains_its_own_operands() -> None:
+    per_hospital = Formula("{0} / {1}", (1200.0, 7.0), ("fact:skr_investment", "fact:hospitals"))
+    companies = Formula("{0} × {1} / 100", (2400.0, 50.0), ("fact:trials", "fact:share"))
+    first = Figure("overview_skr_per_hospital", Span.point(171), per_hospital, ("fact:skr",))
+    second = Figure("overview_trials_companies", Span.point(1200), companies, ("fact:trials",))
+    claims.take()
+    table = figures_table([second, first], "en").to_html()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs.append(nbformat.v4.new_output(
+        "display_data", data={"text/html": table},
+        metadata={claims.METADATA_KEY: {"claims": claims.take()}}))  # fmt: skip
+    statements = claims.register(nbformat.v4.new_notebook(cells=[cell]), "p", "en")
+    in_formulas = {(s.context, s.number): s.basis for s in statements if "/" in s.context}
+    assert in_formulas == {
+        ("1,200 / 7", "1,200"): "fact:skr_investment",
+        ("1,200 / 7", "7"): "fact:hospitals",
+        ("2,400 × 50 / 100", "2,400"): "fact:trials",
+        ("2,400 × 50 / 100", "50"): "fact:share",
+        ("2,400 × 50 / 100", "100"): "derived:2,400 × 50 / 100",
+    }
 
 
 def test_units_the_language_way() -> None:

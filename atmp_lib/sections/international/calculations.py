@@ -225,8 +225,7 @@ def mechanism_summary(mechanisms: pd.DataFrame, countries: list[str]) -> Mechani
     sweden = grid[grid["place"] == HOME_COUNTRY]
     status_of = dict(zip(sweden["mechanism"], sweden["status"], strict=True))
     in_sweden = {
-        group: [m for m in abroad if sweden_group(status_of[m]) == group]
-        for group in SWEDEN_GROUPS
+        group: [m for m in abroad if sweden_group(status_of[m]) == group] for group in SWEDEN_GROUPS
     }
     rows = mechanisms.set_index("id")
     deciding = {
@@ -310,7 +309,7 @@ def population_millions(population: pd.DataFrame, country: str) -> Figure:
     return Figure(
         id="population_millions",
         span=Span.point(inhabitants / MILLION),
-        formula=Formula("{0} / {1}", (inhabitants, MILLION)),
+        formula=Formula("{0} / {1}", (inhabitants, MILLION), (f"population:{country}", "")),
         inputs=(f"population:{country}",),
         qualifier="approx",
         decimals=0,
@@ -328,7 +327,9 @@ def sweden_equivalent(fact: Fact, population: pd.DataFrame, country: str) -> Fig
         sweden / MILLION,
         id="sweden_at_same_rate",
         formula=Formula(
-            "{0} × {1} / {2}", (fact.central, sweden, population_of(population, country))
+            "{0} × {1} / {2}",
+            (fact.central, sweden, population_of(population, country)),
+            (f"fact:{fact.id}", f"population:{HOME_COUNTRY}", f"population:{country}"),
         ),
         inputs=(*rate.inputs, f"population:{HOME_COUNTRY}"),
         qualifier=EQUIVALENT_QUALIFIERS.get(rate.qualifier, "approx"),

@@ -68,7 +68,11 @@ def phase3_share(facts: pd.DataFrame) -> Figure:
     return Figure(
         id="overview_phase3_share",
         span=Span.point(100 * phase3.central / trials.central),
-        formula=Formula("{0} / {1} × 100", (phase3.central, trials.central)),
+        formula=Formula(
+            "{0} / {1} × 100",
+            (phase3.central, trials.central),
+            (f"fact:{phase3.id}", f"fact:{trials.id}"),
+        ),
         inputs=(f"fact:{phase3.id}", f"fact:{trials.id}"),
         qualifier=qualifier_of(phase3, trials),
         unit="%",
@@ -83,6 +87,11 @@ def trials_by_sponsor(facts: pd.DataFrame) -> tuple[Figure, Figure]:
     trials = get_fact(facts, "global_clinical_trials_2021")
     share = get_fact(facts, "global_industry_sponsored_share")
     companies = trials.central * share.central / 100
+    companies_formula = Formula(
+        "{0} × {1} / 100",
+        (trials.central, share.central),
+        (f"fact:{trials.id}", f"fact:{share.id}"),
+    )
     common = {
         "inputs": (f"fact:{trials.id}", f"fact:{share.id}"),
         "qualifier": qualifier_of(trials, share),
@@ -92,13 +101,17 @@ def trials_by_sponsor(facts: pd.DataFrame) -> tuple[Figure, Figure]:
         Figure(
             id="overview_trials_companies",
             span=Span.point(companies),
-            formula=Formula("{0} × {1} / 100", (trials.central, share.central)),
+            formula=companies_formula,
             **common,
         ),
         Figure(
             id="overview_trials_academia",
             span=Span.point(trials.central - companies),
-            formula=Formula("{0} − {1}", (trials.central, companies)),
+            formula=Formula(
+                "{0} − {1}",
+                (trials.central, companies),
+                (f"fact:{trials.id}", f"derived:{companies_formula.english()}"),
+            ),
             **common,
         ),
     )
@@ -118,7 +131,11 @@ def skr_investment_figures(facts: pd.DataFrame, assumptions: pd.DataFrame) -> tu
         Figure(
             id="overview_skr_per_hospital",
             span=Span.point(investment.central / hospitals.central),
-            formula=Formula("{0} / {1}", (investment.central, hospitals.central)),
+            formula=Formula(
+                "{0} / {1}",
+                (investment.central, hospitals.central),
+                (f"fact:{investment.id}", f"fact:{hospitals.id}"),
+            ),
             inputs=(
                 f"fact:{investment.id}",
                 f"fact:{hospitals.id}",
@@ -130,7 +147,11 @@ def skr_investment_figures(facts: pd.DataFrame, assumptions: pd.DataFrame) -> tu
         Figure(
             id="overview_skr_per_year",
             span=Span.point(investment.central / years),
-            formula=Formula("{0} / {1}", (investment.central, years)),
+            formula=Formula(
+                "{0} / {1}",
+                (investment.central, years),
+                (f"fact:{investment.id}", f"assumption:{SKR_YEARS_ASSUMPTION}"),
+            ),
             inputs=(
                 f"fact:{investment.id}",
                 f"assumption:{SKR_SPLIT_ASSUMPTION}",

@@ -111,7 +111,9 @@ def sector_per_year(need: SectorNeed, facts: pd.DataFrame) -> Figure:
     return Figure(
         id=f"survey_{need.sector}_per_year",
         span=need.span.scaled(1 / years),
-        formula=Formula("{0} / {1}", (need.span, years)),
+        formula=Formula(
+            "{0} / {1}", (need.span, years), (f"fact:{need.fact.id}", f"fact:{period}")
+        ),
         inputs=(f"fact:{need.fact.id}", f"fact:{period}", *_band_input(need)),
         qualifier=qualifier_of(need.fact),
     )
@@ -133,7 +135,8 @@ def sum_figure(needs: Sequence[SectorNeed], figure_id: str, years: int) -> Figur
         id=figure_id,
         span=span,
         formula=Formula(" + ".join(f"{{{i}}}" for i in range(len(needs))),
-                        tuple(need.span for need in needs)),
+                        tuple(need.span for need in needs),
+                        tuple(f"fact:{need.fact.id}" for need in needs)),
         inputs=(*(f"fact:{need.fact.id}" for need in needs), *_band_input(*needs)),
         qualifier=qualifier_of(*(need.fact for need in needs)),
         label_values={"years": years},
@@ -159,7 +162,11 @@ def per_year(figure: Figure, facts: pd.DataFrame, figure_id: str) -> Figure:
     return figure.scaled(
         1 / years,
         id=figure_id,
-        formula=Formula("{0} / {1}", (figure.span, years)),
+        formula=Formula(
+            "{0} / {1}",
+            (figure.span, years),
+            (f"derived:{figure.formula.english()}", f"fact:{HORIZON_FACT}"),
+        ),
         inputs=(*figure.inputs, f"fact:{HORIZON_FACT}"),
         label_values={},
     )
@@ -175,7 +182,11 @@ def over_horizon(yearly: Figure, horizon_years: int, figure_id: str) -> Figure:
     return yearly.scaled(
         horizon_years,
         id=figure_id,
-        formula=Formula("{0} × {1}", (yearly.span, horizon_years)),
+        formula=Formula(
+            "{0} × {1}",
+            (yearly.span, horizon_years),
+            (f"derived:{yearly.formula.english()}", "parameter:horizon_years"),
+        ),
         inputs=(*yearly.inputs, "parameter:horizon_years"),
         label_values={"years": horizon_years},
     )
