@@ -13,6 +13,7 @@ import math
 import re
 import string
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -110,12 +111,19 @@ def _operand(operand: float | Span, lang: str) -> str:
 
 def figure_label(figure: Figure, lang: str) -> str:
     """The figure's label (``figure_<id>`` in the label files) with its values filled in; a
-    value that has labels of its own (a Fact) gives its label in the page language."""
-    values = {
-        name: value.label(lang) if hasattr(value, "label") else value
-        for name, value in figure.label_values.items()
-    }
+    value that has labels of its own (a Fact) gives its label in the page language, and a
+    number with a basis (``label_bases``) is recorded as a claim resting on it."""
+    values = {name: _label_value(figure, name, value, lang)
+              for name, value in figure.label_values.items()}  # fmt: skip
     return t(figure.label_id, lang, **values)
+
+
+def _label_value(figure: Figure, name: str, value: Any, lang: str) -> Any:
+    if hasattr(value, "label"):
+        return value.label(lang)
+    if name in figure.label_bases:
+        return claims.number(value, lang, figure.label_bases[name])
+    return value
 
 
 def figures_table(

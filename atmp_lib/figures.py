@@ -113,8 +113,9 @@ class Figure:
     ``at_least_approx`` for a lower bound that is itself only an illustration, e.g. a
     count scaled by population: "at least about 15");
     ``unit`` is a unit of the label files (``people``, ``%``, ``SEK million``);
-    ``label_values`` fill placeholders in the figure's label; ``assumptions`` name the
-    assumption rows the figure depends on. ``qualify_range`` writes the qualifier before a
+    ``label_values`` fill placeholders in the figure's label, and ``label_bases`` say what a
+    number among them rests on (``{"years": "fact:survey_horizon_years"}``); ``assumptions``
+    name the assumption rows the figure depends on. ``qualify_range`` writes the qualifier before a
     range too: a stated range added to approximate figures is "about 510–560", while a
     range computed from a stated range alone ("10–20") needs none.
     """
@@ -127,6 +128,7 @@ class Figure:
     decimals: int = 0
     unit: str = ""
     label_values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    label_bases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     assumptions: tuple[str, ...] = ()
     qualify_range: bool = False
 

@@ -129,3 +129,14 @@ def test_one_table_for_every_section_s_derived_figures() -> None:
 def test_an_unknown_qualifier_is_refused() -> None:
     with pytest.raises(ValueError, match="qualifier 'roughly'"):
         Figure("x", Span.point(1), Formula("{0}", (1.0,)), (), qualifier="roughly")
+
+
+def test_a_number_in_a_figure_label_rests_on_what_the_label_names() -> None:
+    from atmp_lib.figure_views import figure_label
+
+    need = Figure("survey_need", Span.point(460), Formula("{0} + {1}", (400.0, 60.0)), (),
+                  label_values={"years": 5},
+                  label_bases={"years": "fact:survey_horizon_years"})  # fmt: skip
+    claims.take()
+    assert figure_label(need, "sv") == "Behov under kartläggningens 5 år: företag och sjukvård"
+    assert claims.take() == [{"text": "5", "value": 5.0, "basis": "fact:survey_horizon_years"}]

@@ -419,7 +419,7 @@ def test_mechanism_chart_shows_the_study_once(mechanisms, facts, population) -> 
         "Finns på plats"
     )
     assert cell("doctoral_training", "Sverige") == t("intl_status_not_mentioned", "sv")
-    assert heatmap.name == t("col_status", "sv")
+    assert heatmap.name == t("intl_cell_status", "sv")
     assert "mechanism_comparison.csv" in fig.layout.annotations[-1].text
     assert "GM Green" in fig.layout.annotations[-1].text
 
@@ -453,7 +453,7 @@ def test_the_grid_exports_each_cell_with_its_status_in_words(
     fig = json.loads(views.mechanism_chart(mechanisms, facts, population, "sv", ALL).to_json())
     header, rows = downloads.chart_data(fig, "sv")
     assert header == ["Serie", "Kolumn", "Rad", "Värde", t("report_col_label", "sv")]
-    assert {row[0] for row in rows} == {"Status"}
+    assert {row[0] for row in rows} == {t("intl_cell_status", "sv")}
     by_cell = {(row[1], row[2]): row for row in rows}
     apprenticeships = by_cell[("Sverige", t("intl_mechanism_work_based_apprenticeships", "sv"))]
     assert apprenticeships[4] == t("intl_status_willingness_stated", "sv")

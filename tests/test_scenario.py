@@ -24,7 +24,7 @@ from atmp_lib.facts import get_fact
 from atmp_lib.i18n import LANGUAGES, label_rows, t
 from atmp_lib.paths import Project, notebooks_dir, params_dir, working_on
 from atmp_lib.sections import common
-from atmp_lib.sections.scenarios import model, scenario, views
+from atmp_lib.sections.scenarios import charts, model, scenario, views
 from atmp_lib.sections.scenarios.parameters import (
     BY_NAME,
     FIELD_NAMES,
@@ -1136,7 +1136,7 @@ def test_tornado_chart_gives_the_ends_the_table_shows(base: Scenario, basis) -> 
     from atmp_lib.engine.downloads import chart_data
 
     every, frame = every_option_tornado(base, basis)
-    figure = json.loads(views.tornado_figure(frame, every, "x", "note", "en").to_json())
+    figure = json.loads(charts.tornado_figure(frame, every, "x", "note", "en").to_json())
     header, rows = chart_data(figure, "en")
     table = views.tornado_table(frame, every, "en").set_index("Input")
     series = {views.t(f"scen_tornado_{end}", "en", last_year=every.last_year): column
@@ -1228,7 +1228,7 @@ def test_need_table_adds_up_when_a_yearly_need_is_not_whole(base: Scenario, basi
     assert values["healthcare"] == "about 12" and values["total"] == str(running.iloc[-1])
     assert views.need_note(frame, odd, "note", "sv").startswith("Hela personer")
     assert views.need_note(model.yearly(base, basis), base, "note", "en") == "note"
-    figure = views.need_figure(frame, odd, "x", "note", "en")
+    figure = charts.need_figure(frame, odd, "x", "note", "en")
     assert [list(trace.y) for trace in figure.data] == [parts[c].tolist() for c in parts]
 
 
@@ -1251,11 +1251,11 @@ def scenario_figures(base: Scenario, basis) -> list[dict]:
     projection = model.monte_carlo(every, basis, draws=500)
     named = {"baseline": base, "all_options": every}
     figures = [
-        views.need_figure(model.yearly(every, basis), every, "x", "note", "en"),
-        views.projection_figure(projection, "x", "note", "en"),
-        views.cumulative_figure(projection, every, "x", "note", "en"),
-        views.tornado_figure(every_option_tornado(base, basis)[1], every, "x", "note", "en"),
-        views.comparison_figure(model.compare(named, basis), named, "note", "en"),
+        charts.need_figure(model.yearly(every, basis), every, "x", "note", "en"),
+        charts.projection_figure(projection, "x", "note", "en"),
+        charts.cumulative_figure(projection, every, "x", "note", "en"),
+        charts.tornado_figure(every_option_tornado(base, basis)[1], every, "x", "note", "en"),
+        charts.comparison_figure(model.compare(named, basis), named, "note", "en"),
     ]
     return [json.loads(figure.to_json()) for figure in figures]
 
@@ -1298,7 +1298,7 @@ def test_comparison_chart_description_keeps_names_apart(base: Scenario, basis) -
     from atmp_lib.engine.downloads import describe
 
     named = scenario.named_scenarios(base=base)
-    figure = views.comparison_figure(model.compare(named, basis), named, "note", "en")
+    figure = charts.comparison_figure(model.compare(named, basis), named, "note", "en")
     text = describe(json.loads(figure.to_json()), "en")
     assert f"over {t(f'number_word_{len(named)}', 'en')} categories" in text
     assert "“All four training and recruitment options, CCRM Nordic established from " in text
@@ -1387,8 +1387,8 @@ def test_band_traces_are_closed_polygons_p90_forwards_then_p10_backwards(base, b
     bands = model.total_percentiles(projection)
     years = [int(y) for y in projection.years]
     figures = {
-        views.CHART_QUANTITIES: views.projection_figure(projection, "x", "note", lang),
-        ("cumulative_uncovered",): views.cumulative_figure(projection, base, "x", "note", lang),
+        charts.CHART_QUANTITIES: charts.projection_figure(projection, "x", "note", lang),
+        ("cumulative_uncovered",): charts.cumulative_figure(projection, base, "x", "note", lang),
     }
     for quantities, fig in figures.items():
         traces = fig.data
@@ -1409,7 +1409,7 @@ def test_comparison_chart_data_names_its_series(base: Scenario, basis) -> None:
     named = scenario.named_scenarios(base=base)
     comparison = model.compare(named, basis)
     for lang in LANGUAGES:
-        figure = json.loads(views.comparison_figure(comparison, named, "note", lang).to_json())
+        figure = json.loads(charts.comparison_figure(comparison, named, "note", lang).to_json())
         _, rows = chart_data(figure, lang)
         assert {row[0] for row in rows} == {views.t("scen_cmp_col_p50", lang, mid="P50")}
         assert all(row[3] <= row[2] <= row[4] for row in rows)  # P10 ≤ P50 ≤ P90

@@ -12,7 +12,7 @@ import yaml
 
 from atmp_lib import datasets, page
 from atmp_lib.i18n import t
-from atmp_lib.sections.scenarios import app, model, scenario, views, widgets
+from atmp_lib.sections.scenarios import app, charts, model, scenario, views, widgets
 from atmp_lib.sections.scenarios.parameters import BY_NAME, FIELD_NAMES, GROUPS
 from atmp_lib.sections.scenarios.scenario import Basis, Scenario
 
@@ -179,7 +179,7 @@ def test_sensitivity_bars_end_where_the_table_ends(explorer) -> None:
         ends = [b + x for b, x in zip(trace["base"], trace["x"], strict=True)]
         assert ends == trace["customdata"]
         assert [int(end) for end in ends[::-1]] == [int(v) for v in table.iloc[:, column]]
-        assert trace["marker"]["color"] == views.COLOURS[("low", "high")[index]]
+        assert trace["marker"]["color"] == charts.COLOURS[("low", "high")[index]]
 
 
 def test_entered_domestic_training_is_subtracted(explorer) -> None:

@@ -309,7 +309,7 @@ def mechanism_chart(
             z=z,
             x=[wrap(place_text(population, p, lang, short=True), 22) for p in shown],
             y=[wrap(_row_label(m, lang), 34) for m in order],
-            name=t("col_status", lang),
+            name=t("intl_cell_status", lang),  # names what a cell shows (text, data export)
             text=text,
             texttemplate="%{text}",
             textfont={"size": 11},

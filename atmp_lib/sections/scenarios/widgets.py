@@ -38,7 +38,7 @@ from atmp_lib.errors import ParameterError
 from atmp_lib.formatting import format_number
 from atmp_lib.i18n import check_lang, t
 from atmp_lib.paths import params_dir
-from atmp_lib.sections.scenarios import model, views
+from atmp_lib.sections.scenarios import charts, model, views
 from atmp_lib.sections.scenarios.parameters import BY_NAME, FIELD_NAMES, GROUPS
 from atmp_lib.sections.scenarios.scenario import (
     Basis,
@@ -299,29 +299,29 @@ class ScenarioExplorer:
         self._compute()
         years = [int(year) for year in self.projection.years]
         self.projection_chart.update(
-            views.percentile_traces(years, self.bands, views.CHART_QUANTITIES),
-            views.projection_title(self.label, self.lang),
+            charts.percentile_traces(years, self.bands, charts.CHART_QUANTITIES),
+            charts.projection_title(self.label, self.lang),
         )
         self.cumulative_chart.update(
-            views.percentile_traces(years, self.bands, ("cumulative_uncovered",)),
-            views.cumulative_title(self.scenario, self.label, self.lang),
+            charts.percentile_traces(years, self.bands, ("cumulative_uncovered",)),
+            charts.cumulative_title(self.scenario, self.label, self.lang),
         )
         self.tornado_chart.update(
-            views.tornado_traces(self.sensitivity, self.scenario, self.lang),
-            views.tornado_title(self.scenario, self.label, self.lang),
-            height=views.tornado_height(self.sensitivity),
+            charts.tornado_traces(self.sensitivity, self.scenario, self.lang),
+            charts.tornado_title(self.scenario, self.label, self.lang),
+            height=charts.tornado_height(self.sensitivity),
         )
         self.last_update_seconds = time.perf_counter() - start
         self._write_result()
 
     def _figure(self, kind: str) -> go.Figure:
         if kind == "projection":
-            return views.projection_figure(self.projection, self.label, self.note, self.lang)
+            return charts.projection_figure(self.projection, self.label, self.note, self.lang)
         if kind == "cumulative":
-            return views.cumulative_figure(
+            return charts.cumulative_figure(
                 self.projection, self.scenario, self.label, self.note, self.lang
             )
-        return views.tornado_figure(
+        return charts.tornado_figure(
             self.sensitivity, self.scenario, self.label, self.note, self.lang
         )
 

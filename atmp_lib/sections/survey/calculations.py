@@ -127,7 +127,8 @@ def _band_input(*needs: SectorNeed) -> tuple[str, ...]:
 
 
 def sum_figure(needs: Sequence[SectorNeed], figure_id: str, years: int) -> Figure:
-    """The needs over ``years`` added up bound by bound ("400 + 60", "400 + 60 + (50–100)")."""
+    """The needs over the survey's ``years`` added up bound by bound ("400 + 60",
+    "400 + 60 + (50–100)")."""
     span = needs[0].span
     for need in needs[1:]:
         span = span + need.span
@@ -140,6 +141,7 @@ def sum_figure(needs: Sequence[SectorNeed], figure_id: str, years: int) -> Figur
         inputs=(*(f"fact:{need.fact.id}" for need in needs), *_band_input(*needs)),
         qualifier=qualifier_of(*(need.fact for need in needs)),
         label_values={"years": years},
+        label_bases={"years": f"fact:{HORIZON_FACT}"},
         qualify_range=any(need.approximate for need in needs),
     )  # fmt: skip
 
@@ -189,6 +191,7 @@ def over_horizon(yearly: Figure, horizon_years: int, figure_id: str) -> Figure:
         ),
         inputs=(*yearly.inputs, "parameter:horizon_years"),
         label_values={"years": horizon_years},
+        label_bases={"years": "parameter:horizon_years"},
     )
 
 
