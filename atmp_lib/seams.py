@@ -28,32 +28,42 @@ def mimetype_renderer_base() -> type:
     return MimetypeRenderer
 
 
+#: A code cell's start saves the notebook only when the last save is older than this, so
+#: that a run of short cells is not written out once per cell.
+START_SAVE_SECONDS = 5.0
+
+
 @cache
 def papermill_engine() -> str:
     """Register and name a papermill engine that saves the notebook less often.
 
     papermill writes the whole notebook whenever any cell (markdown too) starts and
-    completes; for short sections that is about half their time. This engine saves when a
-    *code* cell starts (so the file shows the running cell and all earlier outputs) and at
-    the end (after an error too); papermill still saves during long cells. papermill builds
-    its execution manager inside ``Engine.execute_notebook``, so that method is repeated
-    here with the other manager.
+    completes; for short sections that costs more than their cells. This engine saves at the
+    start, when a *code* cell starts at least :data:`START_SAVE_SECONDS` after the last save,
+    when papermill's autosave fires on a long cell's output, and at the end (after an error
+    or an interrupt too, with the running cell marked): the executed notebook is always
+    whole, only the file seen *during* a run may lag behind by a few quick cells.
+    papermill builds its execution manager inside ``Engine.execute_notebook``, so that
+    method is repeated here with the other manager.
     """
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
     class StartSavingManager(NotebookExecutionManager):
-        _skip_save = False
+        _skip_next_save = False
 
         def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
-            self._skip_save = cell.get("cell_type") != "code"
+            recent = (self.now() - self.last_save_time).total_seconds() < START_SAVE_SECONDS
+            self._skip_next_save = cell.get("cell_type") != "code" or recent
             super().cell_start(cell, cell_index, **kwargs)
 
         def cell_complete(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
-            self._skip_save = True
+            self._skip_next_save = True
             super().cell_complete(cell, cell_index, **kwargs)
 
         def save(self, **kwargs: Any) -> None:
-            if not self._skip_save or self.end_time is not None:
+            skip = self._skip_next_save and self.end_time is None
+            self._skip_next_save = False
+            if not skip:
                 super().save(**kwargs)
 
     class SavingLessEngine(NBClientEngine):

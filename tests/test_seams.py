@@ -4,6 +4,7 @@ fails here, by name, rather than somewhere in a report run."""
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -45,6 +46,41 @@ def test_the_seam_registers_its_engine_with_papermill() -> None:
 
     name = papermill_engine()
     assert papermill_engines.get_engine(name).__name__ == "SavingLessEngine"
+
+
+def test_the_engine_saves_at_the_start_and_end_but_not_at_every_short_cell(tmp_path) -> None:
+    """The manager keeps ``last_save_time`` and ``now()`` (the seam reads both): a run of
+    quick code cells is written when it starts and when it ends, not once per cell."""
+    import nbformat
+    from papermill.engines import papermill_engines
+
+    from atmp_lib.seams import papermill_engine
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"x = {i}") for i in range(4)])
+    for cell in nb.cells:
+        cell.metadata["papermill"] = {}
+    nb.metadata["papermill"] = {}
+    writes: list[str] = []
+    engine = papermill_engines.get_engine(papermill_engine())
+
+    def run(cls: type, managed: Any, kernel_name: str, **kwargs: Any) -> None:
+        for index, cell in enumerate(managed.nb.cells):
+            managed.cell_start(cell, index)
+            managed.cell_complete(cell, index)
+
+    import papermill.engines as engines
+
+    original_write = engines.write_ipynb
+    engines.write_ipynb = lambda nb, path: writes.append(path)
+    original_run = engine.execute_managed_notebook
+    engine.execute_managed_notebook = classmethod(run)
+    try:
+        engine.execute_notebook(nb, "python3", output_path=str(tmp_path / "out.ipynb"),
+                                progress_bar=False)  # fmt: skip
+    finally:
+        engines.write_ipynb = original_write
+        engine.execute_managed_notebook = original_run
+    assert len(writes) == 2  # notebook start and notebook end
 
 
 def test_jsonschema_still_imports_and_validates_notebooks_without_the_iri_grammar() -> None:
