@@ -1,4 +1,5 @@
-"""Typed access to single transcribed figures and to figures derived from them."""
+"""Typed access to single rows: transcribed figures (``facts.csv``) and this compilation's
+assumptions (``assumptions.csv``)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,16 @@ def get_fact(facts: pd.DataFrame, fact_id: str) -> Fact:
     if match.empty:
         raise KeyError(f"facts.csv has no row with id {fact_id!r}")
     return fact_from_row(match.iloc[0])
+
+
+def assumption_row(assumptions: pd.DataFrame, assumption_id: str) -> pd.Series:
+    """The row of ``assumptions.csv`` with this id; a clear error names an unknown id."""
+    match = assumptions[assumptions["id"] == assumption_id]
+    if match.empty:
+        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
+    return match.iloc[0]
+
+
+def assumption_value(assumptions: pd.DataFrame, assumption_id: str) -> float:
+    """The value of a row of ``assumptions.csv``; a clear error names an unknown id."""
+    return float(assumption_row(assumptions, assumption_id)["value"])

@@ -149,9 +149,12 @@ def figures_table(
 WORDED_NUMBERS = range(2, 13)
 
 
-def number_words(value: float, lang: str, basis: str) -> str:
-    """A count as running text writes it ("seven", "sju"; digits from 13 on), recorded as
-    a claim resting on ``basis``."""
+def count_text(value: float, lang: str) -> str:
+    """A count as running text writes it ("seven", "sju"; digits from 13 on)."""
     whole = float(value).is_integer() and int(value) in WORDED_NUMBERS
-    text = t(f"number_word_{int(value)}", lang) if whole else number_text(value, lang)
-    return claims.record(text, value, basis)
+    return t(f"number_word_{int(value)}", lang) if whole else number_text(value, lang)
+
+
+def number_words(value: float, lang: str, basis: str) -> str:
+    """A count as running text writes it, recorded as a claim resting on ``basis``."""
+    return claims.record(count_text(value, lang), value, basis)

@@ -219,12 +219,9 @@ def _fact_bounds(fact_id: str, directory: str) -> tuple[float, float]:
 def _assumption_bounds(assumption_id: str, directory: str) -> tuple[float, float]:
     """An assumption's (low, high); a row without them gives its value at both ends."""
     from atmp_lib import datasets
+    from atmp_lib.facts import assumption_row
 
-    rows = datasets.load("assumptions", Path(directory))
-    match = rows[rows["id"] == assumption_id]
-    if match.empty:
-        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
-    row = match.iloc[0]
+    row = assumption_row(datasets.load("assumptions", Path(directory)), assumption_id)
     value = float(row["value"])
     ends = [row.get(end) for end in ("low", "high")]
     low, high = (None if end is None or _missing(end) else float(end) for end in ends)
@@ -247,14 +244,11 @@ def data_value(param: Param, facts: Any, assumptions: Any) -> Any:
     """The default the data gives a parameter (its ``data_default``), typed as the parameter:
     a fact's central value or an end of its range, or an assumption row's value (a switch
     is on when the value is not 0). ``facts``/``assumptions`` are the loaded tables."""
-    from atmp_lib.facts import get_fact
+    from atmp_lib.facts import assumption_value, get_fact
 
     kind, _, row_id = param.data_default.partition(":")
     if kind == "assumption":
-        rows = assumptions[assumptions["id"] == row_id]
-        if rows.empty:
-            raise KeyError(f"assumptions.csv has no row with id {row_id!r}")
-        value = float(rows.iloc[0]["value"])
+        value = assumption_value(assumptions, row_id)
     elif kind in ("fact", "fact_low", "fact_high"):
         fact = get_fact(facts, row_id)
         value = {"fact": fact.central, "fact_low": fact.bounds[0], "fact_high": fact.bounds[1]}[

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from atmp_lib.charts import RANGE_META
-from atmp_lib.formatting import format_number
+from atmp_lib.figure_views import count_text
 from atmp_lib.i18n import t
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -296,10 +296,10 @@ def describe(figure: dict, lang: str) -> str:
     return t(
         "report_chart_description", lang, kind=kind, title=chart_title(figure) or "",
         series=t("report_series_one" if count == 1 else "report_series_many", lang,
-                 n=_count_words(count, lang)),
+                 n=count_text(count, lang)),
         names=f" ({'; '.join(series)})" if series else "",
         categories=t("report_categories_one" if len(categories) == 1 else
-                     "report_categories_many", lang, n=_count_words(len(categories), lang)),
+                     "report_categories_many", lang, n=count_text(len(categories), lang)),
         first="; ".join(t("report_quoted", lang, text=category) for category in shown)
         + (" …" if len(categories) > len(shown) else ""),
     ).strip()  # fmt: skip
@@ -316,8 +316,8 @@ def _describe_grid(
         return ""
     return t(
         "report_grid_description", lang, kind=kind, title=chart_title(figure) or "",
-        rows=_count_words(len(rows), lang), row_names=_quoted_list(rows, lang),
-        columns=_count_words(len(columns), lang), column_names=_quoted_list(columns, lang),
+        rows=count_text(len(rows), lang), row_names=_quoted_list(rows, lang),
+        columns=count_text(len(columns), lang), column_names=_quoted_list(columns, lang),
         cell="; ".join(_lower_first(name) for name in series) or t("report_grid_value", lang),
     ).strip()  # fmt: skip
 
@@ -330,11 +330,6 @@ def _lower_first(name: str) -> str:
 def _quoted_list(names: list[Any], lang: str, most: int = 6) -> str:
     shown = "; ".join(t("report_quoted", lang, text=name) for name in names[:most])
     return shown + (" …" if len(names) > most else "")
-
-
-def _count_words(count: int, lang: str) -> str:
-    """A small count as running text writes it ("six", "sex"), digits from 13 on."""
-    return t(f"number_word_{count}", lang) if 2 <= count <= 12 else format_number(count, lang)
 
 
 def _categories(traces: list[dict]) -> list[Any]:

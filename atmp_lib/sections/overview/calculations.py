@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from atmp_lib.facts import get_fact
+from atmp_lib.facts import assumption_value, get_fact
 from atmp_lib.figures import Figure, Formula, Span, qualifier_of
 
 #: The global key figures of the report's background, in table order.
@@ -40,14 +40,6 @@ KIND_ORDER = (
     "planned_infrastructure",
     "investment",
 )
-
-
-def assumption_value(assumptions: pd.DataFrame, assumption_id: str) -> float:
-    """The value of a row of ``assumptions.csv``; a clear error names an unknown id."""
-    match = assumptions[assumptions["id"] == assumption_id]
-    if match.empty:
-        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
-    return float(match["value"].iloc[0])
 
 
 def public_fact_value(public_facts: pd.DataFrame, fact_id: str) -> float:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atmp_lib import datasets
-from atmp_lib.facts import Fact, get_fact
+from atmp_lib.facts import Fact, assumption_value, get_fact
 from atmp_lib.figures import Figure, Formula, Span, qualifier_of
 from atmp_lib.population import figure_per_million
 
@@ -46,14 +46,6 @@ COUNTRY = "SE"
 #: A share of "ca 25" is written to the nearest 5 percentage points: 18 of 23–27 companies
 #: is 67–78 %, so a whole percent ("72 %") would claim a precision the base lacks.
 RATE_STEP_PCT = 5
-
-
-def assumption_value(assumptions: pd.DataFrame, assumption_id: str) -> float:
-    """The value of a row of ``assumptions.csv``; a clear error names an unknown id."""
-    match = assumptions[assumptions["id"] == assumption_id]
-    if match.empty:
-        raise KeyError(f"assumptions.csv has no row with id {assumption_id!r}")
-    return float(match["value"].iloc[0])
 
 
 def band_pct(assumptions: pd.DataFrame) -> float:
